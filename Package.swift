@@ -1,0 +1,54 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Hot code is optimised in every build configuration: `swift run ablate …` builds debug by default, and a
+// debug-built engine would be 10–50× slower. The C kernels get -O3; the Swift engine and layers get -O.
+// (unsafeFlags are fine here: FIABench is a root package, never a dependency.)
+let optimisedC: [CSetting] = [.unsafeFlags(["-O3", "-fno-math-errno", "-fno-trapping-math"])]
+let optimisedSwift: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
+let package = Package(
+    name: "FIABench",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ablate", targets: ["ablate"]),
+        .executable(name: "ablate-bench", targets: ["ablate-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // System libraries (Debian: libopenblas-dev, libpng-dev, libtiff-dev).
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
+        .systemLibrary(name: "CTIFF", path: "Sources/CTIFF"),
+        // Hand-written hot loops (vectorised maps, reductions, exp, im2col), with AVX2 clones picked at run time.
+        .target(name: "CKernels", path: "Sources/CKernels", cSettings: optimisedC),
+
+        .target(name: "TensorEngine", dependencies: ["CKernels", "CBLAS"], swiftSettings: optimisedSwift),
+        .target(name: "NN", dependencies: ["TensorEngine"], swiftSettings: optimisedSwift),
+        .target(name: "RRSISData", dependencies: ["TensorEngine", "CPNG", "CTIFF"], swiftSettings: optimisedSwift),
+        .target(name: "RRSISModels", dependencies: ["NN", "TensorEngine", "RRSISData"], swiftSettings: optimisedSwift),
+        .target(name: "Harness", dependencies: [
+            "TensorEngine", "NN", "RRSISData", "RRSISModels",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .executableTarget(name: "ablate", dependencies: [
+            "Harness", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "ablate-bench", dependencies: ["TensorEngine", "NN", "RRSISData", "CBLAS"],
+                          swiftSettings: optimisedSwift),
+
+        // Test-only helpers: the finite-difference gradient checker, fixtures.
+        .target(name: "TestSupport", dependencies: ["TensorEngine"], path: "Tests/TestSupport"),
+        .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "TensorEngine", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "RRSISDataTests", dependencies: ["RRSISData", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "RRSISModelsTests", dependencies: ["RRSISModels", "TestSupport"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,226 @@
+#include "elementwise.h"
+#include <math.h>
+
+static inline float apply(fia_binary_op op, float x, float y) {
+    switch (op) {
+    case FIA_ADD: return x + y;
+    case FIA_SUB: return x - y;
+    case FIA_MUL: return x * y;
+    case FIA_DIV: return x / y;
+    case FIA_MAXIMUM: return x > y ? x : y;
+    case FIA_MINIMUM: return x < y ? x : y;
+    }
+    return 0;
+}
+
+// Innermost runs, specialised on the stride pattern so the common cases vectorise.
+#define INNER(OPEXPR)                                                                                  \
+    if (as == 1 && bs == 1) { for (int64_t i = 0; i < n; i++) { float x = a[i], y = b[i]; out[i] = OPEXPR; } } \
+    else if (as == 1 && bs == 0) { float y = b[0]; for (int64_t i = 0; i < n; i++) { float x = a[i]; out[i] = OPEXPR; } } \
+    else if (as == 0 && bs == 1) { float x = a[0]; for (int64_t i = 0; i < n; i++) { float y = b[i]; out[i] = OPEXPR; } } \
+    else { for (int64_t i = 0; i < n; i++) { float x = a[i * as], y = b[i * bs]; out[i] = OPEXPR; } }
+
+FIA_VECTORISED
+static void inner(fia_binary_op op, int64_t n, const float *a, int64_t as, const float *b, int64_t bs, float *out) {
+    switch (op) {
+    case FIA_ADD: INNER(x + y) break;
+    case FIA_SUB: INNER(x - y) break;
+    case FIA_MUL: INNER(x * y) break;
+    case FIA_DIV: INNER(x / y) break;
+    case FIA_MAXIMUM: INNER(x > y ? x : y) break;
+    case FIA_MINIMUM: INNER(x < y ? x : y) break;
+    }
+}
+
+static void walk_binary(fia_binary_op op, int d, int ndim, const int64_t *shape, const float *a, const int64_t *as,
+                        const float *b, const int64_t *bs, float **out) {
+    if (d == ndim - 1) {
+        inner(op, shape[d], a, as[d], b, bs[d], *out);
+        *out += shape[d];
+        return;
+    }
+    for (int64_t i = 0; i < shape[d]; i++)
+        walk_binary(op, d + 1, ndim, shape, a + i * as[d], as, b + i * bs[d], bs, out);
+}
+
+void fia_binary_strided(fia_binary_op op, int ndim, const int64_t *shape, const float *a, const int64_t *astride,
+                        const float *b, const int64_t *bstride, float *out) {
+    if (ndim == 0) { out[0] = apply(op, a[0], b[0]); return; }
+    for (int d = 0; d < ndim; d++) if (shape[d] == 0) return;
+    float *o = out;
+    walk_binary(op, 0, ndim, shape, a, astride, b, bstride, &o);
+}
+
+FIA_VECTORISED
+static void acc_inner(int64_t n, const float *src, float *dst, int64_t ds) {
+    if (ds == 1) { for (int64_t i = 0; i < n; i++) dst[i] += src[i]; }
+    else if (ds == 0) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        int64_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            s0 += src[i]; s1 += src[i + 1]; s2 += src[i + 2]; s3 += src[i + 3];
+            s4 += src[i + 4]; s5 += src[i + 5]; s6 += src[i + 6]; s7 += src[i + 7];
+        }
+        float s = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+        for (; i < n; i++) s += src[i];
+        dst[0] += s;
+    } else { for (int64_t i = 0; i < n; i++) dst[i * ds] += src[i]; }
+}
+
+static void walk_acc(int d, int ndim, const int64_t *shape, const float **src, float *dst, const int64_t *ds) {
+    if (d == ndim - 1) { acc_inner(shape[d], *src, dst, ds[d]); *src += shape[d]; return; }
+    for (int64_t i = 0; i < shape[d]; i++) walk_acc(d + 1, ndim, shape, src, dst + i * ds[d], ds);
+}
+
+void fia_accumulate_strided(int ndim, const int64_t *shape, const float *src, float *dst, const int64_t *dstride) {
+    if (ndim == 0) { dst[0] += src[0]; return; }
+    for (int d = 0; d < ndim; d++) if (shape[d] == 0) return;
+    const float *s = src;
+    walk_acc(0, ndim, shape, &s, dst, dstride);
+}
+
+FIA_VECTORISED
+static void gather_inner(int64_t n, const float *src, int64_t ss, float *dst) {
+    if (ss == 1) memcpy(dst, src, (size_t)n * sizeof(float));
+    else if (ss == 0) { float v = src[0]; for (int64_t i = 0; i < n; i++) dst[i] = v; }
+    else for (int64_t i = 0; i < n; i++) dst[i] = src[i * ss];
+}
+
+static void walk_gather(int d, int ndim, const int64_t *shape, const float *src, const int64_t *ss, float **dst) {
+    if (d == ndim - 1) { gather_inner(shape[d], src, ss[d], *dst); *dst += shape[d]; return; }
+    for (int64_t i = 0; i < shape[d]; i++) walk_gather(d + 1, ndim, shape, src + i * ss[d], ss, dst);
+}
+
+void fia_gather_strided(int ndim, const int64_t *shape, const float *src, const int64_t *sstride, float *dst) {
+    if (ndim == 0) { dst[0] = src[0]; return; }
+    for (int d = 0; d < ndim; d++) if (shape[d] == 0) return;
+    float *o = dst;
+    walk_gather(0, ndim, shape, src, sstride, &o);
+}
+
+void fia_scatter_add_strided(int ndim, const int64_t *shape, const float *src, float *dst, const int64_t *dstride) {
+    fia_accumulate_strided(ndim, shape, src, dst, dstride);
+}
+
+FIA_VECTORISED void fia_fill(float *x, size_t n, float value) { for (size_t i = 0; i < n; i++) x[i] = value; }
+void fia_copy(const float *x, float *y, size_t n) { if (n) memcpy(y, x, n * sizeof(float)); }
+FIA_VECTORISED void fia_add_inplace(float *y, const float *x, size_t n) { for (size_t i = 0; i < n; i++) y[i] += x[i]; }
+FIA_VECTORISED void fia_affine(const float *x, float *y, size_t n, float a, float b) {
+    for (size_t i = 0; i < n; i++) y[i] = a * x[i] + b;
+}
+FIA_VECTORISED void fia_mul(const float *x, const float *s, float *y, size_t n) {
+    for (size_t i = 0; i < n; i++) y[i] = x[i] * s[i];
+}
+
+// tanh through exp: tanh(x) = 1 - 2/(exp(2x)+1); saturates cleanly at ±1 for large |x|.
+static inline float fia_tanhf(float x) { return 1.0f - 2.0f / (fia_expf(2.0f * x) + 1.0f); }
+static inline float fia_sigmoidf(float x) { return 1.0f / (1.0f + fia_expf(-x)); }
+// erf by Abramowitz & Stegun 7.1.26 refined (max abs error 1.5e-7), vectorisable.
+static inline float fia_erff(float x) {
+    float ax = x < 0 ? -x : x;
+    float t = 1.0f / (1.0f + 0.3275911f * ax);
+    float y = 1.0f - (((((1.061405429f * t - 1.453152027f) * t) + 1.421413741f) * t - 0.284496736f) * t + 0.254829592f) * t *
+                         fia_expf(-ax * ax);
+    return x < 0 ? -y : y;
+}
+
+FIA_VECTORISED
+void fia_unary(fia_unary_op op, const float *x, float *y, size_t n) {
+    switch (op) {
+    case FIA_RELU: for (size_t i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0.0f; break;
+    case FIA_EXP: for (size_t i = 0; i < n; i++) y[i] = fia_expf(x[i]); break;
+    case FIA_LOG: for (size_t i = 0; i < n; i++) y[i] = fia_logf(x[i]); break;
+    case FIA_SIGMOID: for (size_t i = 0; i < n; i++) y[i] = fia_sigmoidf(x[i]); break;
+    case FIA_TANH: for (size_t i = 0; i < n; i++) y[i] = fia_tanhf(x[i]); break;
+    case FIA_GELU:  // exact GELU (PyTorch's default): x * Φ(x)
+        for (size_t i = 0; i < n; i++) y[i] = 0.5f * x[i] * (1.0f + fia_erff(x[i] * 0.70710678118654752f));
+        break;
+    case FIA_NEG: for (size_t i = 0; i < n; i++) y[i] = -x[i]; break;
+    case FIA_SQRT: for (size_t i = 0; i < n; i++) y[i] = __builtin_sqrtf(x[i]); break;
+    case FIA_ABS: for (size_t i = 0; i < n; i++) y[i] = x[i] < 0 ? -x[i] : x[i]; break;
+    case FIA_HARDSIGMOID:  // PyTorch: relu6(x + 3) / 6
+        for (size_t i = 0; i < n; i++) { float v = (x[i] + 3.0f) / 6.0f; y[i] = v < 0 ? 0 : (v > 1 ? 1 : v); }
+        break;
+    case FIA_SQUARE: for (size_t i = 0; i < n; i++) y[i] = x[i] * x[i]; break;
+    case FIA_RECIPROCAL: for (size_t i = 0; i < n; i++) y[i] = 1.0f / x[i]; break;
+    }
+}
+
+FIA_VECTORISED
+void fia_unary_backward(fia_unary_op op, const float *x, const float *y, const float *gy, float *gx, size_t n) {
+    switch (op) {
+    case FIA_RELU: for (size_t i = 0; i < n; i++) gx[i] = x[i] > 0 ? gy[i] : 0.0f; break;
+    case FIA_EXP: for (size_t i = 0; i < n; i++) gx[i] = gy[i] * y[i]; break;
+    case FIA_LOG: for (size_t i = 0; i < n; i++) gx[i] = gy[i] / x[i]; break;
+    case FIA_SIGMOID: for (size_t i = 0; i < n; i++) gx[i] = gy[i] * y[i] * (1.0f - y[i]); break;
+    case FIA_TANH: for (size_t i = 0; i < n; i++) gx[i] = gy[i] * (1.0f - y[i] * y[i]); break;
+    case FIA_GELU:  // d/dx x Φ(x) = Φ(x) + x φ(x)
+        for (size_t i = 0; i < n; i++) {
+            float v = x[i];
+            float cdf = 0.5f * (1.0f + fia_erff(v * 0.70710678118654752f));
+            float pdf = 0.39894228040143268f * fia_expf(-0.5f * v * v);
+            gx[i] = gy[i] * (cdf + v * pdf);
+        }
+        break;
+    case FIA_NEG: for (size_t i = 0; i < n; i++) gx[i] = -gy[i]; break;
+    case FIA_SQRT: for (size_t i = 0; i < n; i++) gx[i] = gy[i] * 0.5f / y[i]; break;
+    case FIA_ABS: for (size_t i = 0; i < n; i++) gx[i] = x[i] > 0 ? gy[i] : (x[i] < 0 ? -gy[i] : 0.0f); break;
+    case FIA_HARDSIGMOID:
+        for (size_t i = 0; i < n; i++) gx[i] = (x[i] > -3.0f && x[i] < 3.0f) ? gy[i] / 6.0f : 0.0f;
+        break;
+    case FIA_SQUARE: for (size_t i = 0; i < n; i++) gx[i] = 2.0f * x[i] * gy[i]; break;
+    case FIA_RECIPROCAL: for (size_t i = 0; i < n; i++) gx[i] = -gy[i] * y[i] * y[i]; break;
+    }
+}
+
+void fia_pow_scalar(const float *x, float *y, size_t n, float p) { for (size_t i = 0; i < n; i++) y[i] = powf(x[i], p); }
+void fia_pow_scalar_backward(const float *x, const float *gy, float *gx, size_t n, float p) {
+    for (size_t i = 0; i < n; i++) gx[i] = gy[i] * p * powf(x[i], p - 1.0f);
+}
+FIA_VECTORISED void fia_clamp(const float *x, float *y, size_t n, float lo, float hi) {
+    for (size_t i = 0; i < n; i++) { float v = x[i] < lo ? lo : x[i]; y[i] = v > hi ? hi : v; }
+}
+FIA_VECTORISED void fia_clamp_backward(const float *x, const float *gy, float *gx, size_t n, float lo, float hi) {
+    for (size_t i = 0; i < n; i++) gx[i] = (x[i] >= lo && x[i] <= hi) ? gy[i] : 0.0f;
+}
+FIA_VECTORISED void fia_masked_fill(const float *x, const float *mask, float *y, size_t n, float value) {
+    for (size_t i = 0; i < n; i++) y[i] = mask[i] != 0.0f ? value : x[i];
+}
+FIA_VECTORISED void fia_masked_fill_backward(const float *mask, const float *gy, float *gx, size_t n) {
+    for (size_t i = 0; i < n; i++) gx[i] = mask[i] != 0.0f ? 0.0f : gy[i];
+}
+
+FIA_VECTORISED double fia_sum_squares(const float *x, size_t n) {
+    double total = 0;
+    size_t i = 0;
+    // Blocks of 4096 in float lanes keep the sum vectorised; blocks are added in double.
+    while (i < n) {
+        size_t end = i + 4096 < n ? i + 4096 : n;
+        float s[8] = {0};
+        size_t j = i;
+        for (; j + 8 <= end; j += 8) for (int l = 0; l < 8; l++) s[l] += x[j + l] * x[j + l];
+        double block = 0;
+        for (int l = 0; l < 8; l++) block += s[l];
+        for (; j < end; j++) block += (double)x[j] * x[j];
+        total += block;
+        i = end;
+    }
+    return total;
+}
+
+FIA_VECTORISED double fia_sum(const float *x, size_t n) {
+    double total = 0;
+    size_t i = 0;
+    while (i < n) {
+        size_t end = i + 4096 < n ? i + 4096 : n;
+        float s[8] = {0};
+        size_t j = i;
+        for (; j + 8 <= end; j += 8) for (int l = 0; l < 8; l++) s[l] += x[j + l];
+        double block = 0;
+        for (int l = 0; l < 8; l++) block += s[l];
+        for (; j < end; j++) block += x[j];
+        total += block;
+        i = end;
+    }
+    return total;
+}

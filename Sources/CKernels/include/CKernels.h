@@ -1,0 +1,20 @@
+// FIABench hot loops. Everything here works on contiguous float32 buffers and is compiled with -O3 in
+// every build configuration; functions marked FIA_VECTORISED get an AVX2+FMA clone chosen at load time
+// (GNU ifunc), so one binary runs everywhere and is fast where AVX2 exists (see ENGINE-NOTES.md).
+#ifndef FIA_CKERNELS_H
+#define FIA_CKERNELS_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "elementwise.h"
+#include "reduce.h"
+#include "softmax.h"
+#include "conv.h"
+#include "pool.h"
+#include "resize.h"
+#include "norm.h"
+#include "gather.h"
+#include "optim.h"
+#include "threadlocal.h"
+
+#endif

@@ -1,0 +1,5 @@
+#ifndef FIA_CONV_H
+#define FIA_CONV_H
+#include "fia_common.h"
+
+#endif

@@ -1,0 +1,5 @@
+#ifndef FIA_POOL_H
+#define FIA_POOL_H
+#include "fia_common.h"
+
+#endif

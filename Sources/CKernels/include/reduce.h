@@ -1,0 +1,12 @@
+#ifndef FIA_REDUCE_H
+#define FIA_REDUCE_H
+#include "fia_common.h"
+
+// Reductions over the middle axis of a contiguous [outer, n, inner] view.
+/// out[o, i] = Σ_k x[o, k, i]
+void fia_sum_axis(const float *x, float *out, int64_t outer, int64_t n, int64_t inner);
+/// out[o, i] = max_k x[o, k, i]; idx[o, i] = first k attaining it (NaN wins, like PyTorch).
+void fia_max_axis(const float *x, float *out, int64_t *idx, int64_t outer, int64_t n, int64_t inner);
+/// gx[o, k, i] = gy[o, i] (the backward of a sum: broadcast along the axis), scaled by `scale`.
+void fia_broadcast_axis(const float *gy, float *gx, int64_t outer, int64_t n, int64_t inner, float scale);
+#endif

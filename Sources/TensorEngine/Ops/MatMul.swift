@@ -1,0 +1,73 @@
+import CBLAS
+import CKernels
+
+/// One row-major `C = op(A)·op(B) (+ C when accumulate)` through OpenBLAS, where op transposes when asked.
+/// A is [M,K] (or [K,M] transposed), B is [K,N] (or [N,K]).
+@inline(__always)
+func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+           _ c: UnsafeMutablePointer<Float>, accumulate: Bool = false, alpha: Float = 1) {
+    if m == 0 || n == 0 { return }
+    if k == 0 { if !accumulate { c.update(repeating: 0, count: m * n) }; return }
+    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), alpha, a, Int32(transA ? m : k), b, Int32(transB ? k : n),
+                accumulate ? 1 : 0, c, Int32(n))
+}
+
+/// Matrix product of the last two dimensions, batched over the leading ones.
+///
+/// `a` is `[..., M, K]`, `b` is `[..., K, N]` (or `[K, N]`, shared by every batch), giving `[..., M, N]`.
+/// Leading dimensions must match exactly (or `b` be 2-D). MACs: batch·M·K·N.
+public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+    if let bad = Tensor.firstFailure(a, b) { return bad }
+    guard a.rank >= 2, b.rank >= 2 else {
+        return Tensor(failure: .shapeMismatch(op: "matmul", lhs: a.shape, rhs: b.shape, detail: "both operands need at least 2 dimensions"))
+    }
+    let m = transposeA ? a.shape[a.rank - 1] : a.shape[a.rank - 2]
+    let k = transposeA ? a.shape[a.rank - 2] : a.shape[a.rank - 1]
+    let kb = transposeB ? b.shape[b.rank - 1] : b.shape[b.rank - 2]
+    let n = transposeB ? b.shape[b.rank - 2] : b.shape[b.rank - 1]
+    let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
+    guard k == kb, batchB.isEmpty || batchA == batchB else {
+        return Tensor(failure: .shapeMismatch(op: "matmul", lhs: a.shape, rhs: b.shape,
+                      detail: k != kb ? "inner dimensions \(k) and \(kb) differ" : "batch dimensions must match or the right operand be 2-D"))
+    }
+    let batch = batchA.reduce(1, *)
+    let shared = batchB.isEmpty
+    let y = Tensor(shape: batchA + [m, n], storage: Storage(uninitialized: batch * m * n))
+    let ap = a.storage.pointer, bp = b.storage.pointer, yp = y.storage.pointer
+    if shared && !transposeA {
+        // Every batch shares B: one tall GEMM [batch·M, K] × [K, N].
+        sgemm(transA: false, transB: transposeB, m: batch * m, n: n, k: k, ap, bp, yp)
+    } else {
+        for i in 0..<batch {
+            sgemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k, ap + i * m * k, bp + (shared ? 0 : i * k * n),
+                  yp + i * m * n)
+        }
+    }
+    Cost.add(macs: batch * m * n * k)
+    return y.recordingGradient(of: a, b, op: "matmul") { gy in
+        let gp = gy.storage.pointer
+        var ga: Tensor?, gb: Tensor?
+        if a.requiresGrad {
+            // dA = dY·Bᵀ (or its transpose when A was used transposed)
+            let g = Tensor(shape: a.shape, storage: Storage(uninitialized: a.count))
+            for i in 0..<batch {
+                let bi = bp + (shared ? 0 : i * k * n), gi = gp + i * m * n, out = g.storage.pointer + i * m * k
+                if transposeA { sgemm(transA: transposeB, transB: true, m: k, n: m, k: n, bi, gi, out) }
+                else { sgemm(transA: false, transB: !transposeB, m: m, n: k, k: n, gi, bi, out) }
+            }
+            ga = g
+        }
+        if b.requiresGrad {
+            // dB = Aᵀ·dY, summed over batches when B is shared
+            let g = Tensor.zeros(b.shape)
+            for i in 0..<batch {
+                let ai = ap + i * m * k, gi = gp + i * m * n, out = g.storage.pointer + (shared ? 0 : i * k * n)
+                if transposeB { sgemm(transA: true, transB: transposeA, m: n, n: k, k: m, gi, ai, out, accumulate: shared) }
+                else { sgemm(transA: !transposeA, transB: false, m: k, n: n, k: m, ai, gi, out, accumulate: shared) }
+            }
+            gb = g
+        }
+        return [ga, gb]
+    }
+}

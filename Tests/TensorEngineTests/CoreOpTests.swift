@@ -1,0 +1,237 @@
+import Testing
+@testable import TensorEngine
+import TestSupport
+
+struct ArithmeticTests {
+    @Test func broadcastingAddMatchesHandComputed() throws {
+        let a = Tensor(shape: [2, 3], data: [1, 2, 3, 4, 5, 6])
+        let b = Tensor(shape: [3], data: [10, 20, 30])
+        #expect((a + b).scalars == [11, 22, 33, 14, 25, 36])
+        let c = Tensor(shape: [2, 1], data: [100, 200])
+        #expect((a * c).scalars == [100, 200, 300, 800, 1000, 1200])
+        #expect((c - a).shape == [2, 3])
+        #expect((c - a).scalars == [99, 98, 97, 196, 195, 194])
+    }
+
+    @Test func broadcastGradientSumsOverExpandedDims() throws {
+        let a = Tensor.ones([2, 3, 4]).requiringGrad()
+        let b = Tensor.ones([3, 1]).requiringGrad()
+        try (a * b).sum().backward()
+        #expect(b.grad?.scalars == [8, 8, 8])      // each b element meets 2·4 elements of a
+        #expect(b.grad?.shape == [3, 1])
+    }
+
+    @Test func mismatchedShapesGiveAnErrorNamingBoth() {
+        let a = Tensor.zeros([2, 3]), b = Tensor.zeros([4])
+        #expect(throws: TensorError.self) { try (a + b).validated() }
+        do { try (a * b).validated() } catch {
+            #expect("\(error)".contains("[2, 3]") && "\(error)".contains("[4]"))
+        }
+        // A failure propagates through later ops and out of backward.
+        let w = Tensor.ones([3]).requiringGrad()
+        #expect(throws: TensorError.self) { try (relu(a + b) * w).sum().backward() }
+    }
+
+    @Test func zeroSizeAndSizeOneDimensions() throws {
+        let e = Tensor.zeros([0, 3])
+        #expect((e + Tensor.ones([3])).shape == [0, 3])
+        #expect(e.sum().item() == 0)
+        let one = Tensor(shape: [1, 1], data: [2])
+        #expect((one * Tensor(shape: [3, 1], data: [1, 2, 3])).scalars == [2, 4, 6])
+        #expect(matmul(Tensor.zeros([2, 0]), Tensor.zeros([0, 3])).scalars == [0, 0, 0, 0, 0, 0])
+    }
+}
+
+struct ReductionTests {
+    @Test func sumsAndMeansOverAxes() {
+        let x = Tensor(shape: [2, 3], data: [1, 2, 3, 4, 5, 6])
+        #expect(x.sum().item() == 21)
+        #expect(x.sum(axis: 0).scalars == [5, 7, 9])
+        #expect(x.sum(axis: 1).scalars == [6, 15])
+        #expect(x.mean(axis: -1, keepDims: true).shape == [2, 1])
+        #expect(x.mean(axis: -1).scalars == [2, 5])
+        #expect(x.mean(axes: [0, 1]).item() == 3.5)
+    }
+
+    @Test func maxAndArgmaxTakeTheFirstOnTies() {
+        let x = Tensor(shape: [2, 4], data: [1, 7, 7, 2, -3, -1, -2, -1])
+        #expect(x.max(axis: 1).scalars == [7, -1])
+        #expect(x.argmax(axis: 1).scalars == [1, 1])
+        #expect(x.argmax(axis: 0).scalars == [0, 0, 0, 0])
+    }
+
+    @Test func badAxisIsAnError() {
+        #expect(throws: TensorError.self) { try Tensor.zeros([2, 2]).sum(axis: 2).validated() }
+    }
+
+    @Test func largeSumIsAccurate() {
+        // 1e6 values of 0.1: naive float accumulation drifts by ~1%; ours accumulates blocks in double.
+        let x = Tensor.full([1_000_000], 0.1)
+        #expect(Swift.abs(x.sum().item() - 100_000) < 1)
+    }
+}
+
+struct MatMulTests {
+    @Test func productMatchesHandComputed() {
+        let a = Tensor(shape: [2, 3], data: [1, 2, 3, 4, 5, 6])
+        let b = Tensor(shape: [3, 2], data: [7, 8, 9, 10, 11, 12])
+        #expect(matmul(a, b).scalars == [58, 64, 139, 154])
+        #expect(matmul(a, a, transposeB: true).scalars == [14, 32, 32, 77])
+        #expect(matmul(a, a, transposeA: true).scalars == [17, 22, 27, 22, 29, 36, 27, 36, 45])
+    }
+
+    @Test func macCountIsBatchTimesMKN() {
+        let counter = CostCounter()
+        Cost.counting(into: counter) {
+            Cost.scope("head") { _ = matmul(Tensor.zeros([4, 3, 5]), Tensor.zeros([4, 5, 7])) }
+        }
+        #expect(counter.macs["head"] == 4 * 3 * 5 * 7)
+        #expect(counter.macs(under: "head") == 420)
+        #expect(counter.totalFLOPs == 840)
+    }
+
+    @Test func innerMismatchIsAnError() {
+        #expect(throws: TensorError.self) { try matmul(Tensor.zeros([2, 3]), Tensor.zeros([4, 2])).validated() }
+    }
+}
+
+struct ShapeOpTests {
+    @Test func permuteMovesElements() {
+        let x = Tensor(shape: [2, 3], data: [1, 2, 3, 4, 5, 6])
+        #expect(x.transposed().scalars == [1, 4, 2, 5, 3, 6])
+        let y = Tensor(shape: [2, 2, 2], data: [0, 1, 2, 3, 4, 5, 6, 7])
+        #expect(y.permuted([2, 0, 1]).scalars == [0, 2, 4, 6, 1, 3, 5, 7])
+    }
+
+    @Test func sliceConcatSplitPad() {
+        let x = Tensor(shape: [2, 3], data: [1, 2, 3, 4, 5, 6])
+        #expect(x.slice(axis: 1, 1..<3).scalars == [2, 3, 5, 6])
+        #expect(Tensor.concat([x, x.slice(axis: 1, 0..<1)], axis: 1).scalars == [1, 2, 3, 1, 4, 5, 6, 4])
+        #expect(x.split(sizes: [1, 1], axis: 0).map(\.scalars) == [[1, 2, 3], [4, 5, 6]])
+        #expect(x.padded([(0, 0), (1, 1)], value: 9).scalars == [9, 1, 2, 3, 9, 9, 4, 5, 6, 9])
+        #expect(Tensor.stack([x, x], axis: 0).shape == [2, 2, 3])
+        #expect(throws: TensorError.self) { try x.reshaped([4, 2]).validated() }
+        #expect(x.reshaped([-1]).shape == [6])
+    }
+}
+
+struct SoftmaxTests {
+    @Test func softmaxMatchesClosedForm() {
+        let x = Tensor(shape: [1, 3], data: [0, log(2), log(5)] as [Float])
+        let y = softmax(x).scalars
+        #expect(Fixtures.close(y, [0.125, 0.25, 0.625], tolerance: 1e-6))
+        let ls = logSoftmax(x).scalars
+        #expect(Fixtures.close(ls, [Float(Foundation.log(0.125)), Float(Foundation.log(0.25)), Float(Foundation.log(0.625))], tolerance: 1e-6))
+    }
+
+    @Test func extremeLogitsStayFinite() {
+        let x = Tensor(shape: [2, 3], data: [1e4, -1e4, 0, 88, 89, 1000])
+        let y = softmax(x).scalars
+        #expect(y.allSatisfy { $0.isFinite })
+        #expect(Fixtures.close(y, [1, 0, 0, 0, 0, 1], tolerance: 1e-6))
+        #expect(logSoftmax(x).scalars.allSatisfy { $0.isFinite })
+    }
+
+    @Test func maskedKeysGetZeroAndFullyMaskedRowsGiveZeros() {
+        let x = Tensor(shape: [2, 3], data: [1, -.infinity, 1, -.infinity, -.infinity, -.infinity])
+        #expect(softmax(x).scalars == [0.5, 0, 0.5, 0, 0, 0])
+    }
+}
+
+struct AutogradTests {
+    @Test func gradientsAccumulateAcrossBackwardCalls() throws {
+        let w = Tensor(shape: [2], data: [1, 2]).requiringGrad()
+        try (w * w).sum().backward()
+        try (w * 3).sum().backward()
+        #expect(w.grad?.scalars == [5, 7])   // 2w + 3
+        w.zeroGrad()
+        #expect(w.grad == nil)
+    }
+
+    @Test func noGradRecordsNothing() {
+        let w = Tensor.ones([3]).requiringGrad()
+        let y = withNoGrad { relu(w * 2) }
+        #expect(!y.requiresGrad)
+        #expect(y.gradFn == nil)
+    }
+
+    @Test func sharedSubgraphsGetBothContributions() throws {
+        // y = a·b + a, with a = x + 1: dy/dx = b + 1.
+        let x = Tensor(shape: [2], data: [1, 2]).requiringGrad()
+        let b = Tensor(shape: [2], data: [3, 4])
+        let a = x + 1
+        let y = a * b + a
+        try y.sum().backward()
+        #expect(x.grad?.scalars == [4, 5])
+    }
+
+    @Test func backwardFreesTheGraph() throws {
+        weak var weakNode: Tensor?
+        let w = Tensor.ones([4]).requiringGrad()
+        do {
+            let hidden = relu(w * 2)
+            weakNode = hidden
+            try (hidden * 3).sum().backward()
+        }
+        #expect(weakNode == nil, "intermediate tensors must be released once backward has run")
+    }
+
+    @Test func backwardOfNonScalarNeedsASeed() {
+        let w = Tensor.ones([2]).requiringGrad()
+        #expect(throws: TensorError.self) { try (w * 2).backward() }
+    }
+}
+
+struct RandomTests {
+    @Test func sameSeedSameBits() {
+        var a = RNG(seed: 42), b = RNG(seed: 42), c = RNG(seed: 43)
+        let x = (0..<5).map { _ in a.next() }, y = (0..<5).map { _ in b.next() }, z = (0..<5).map { _ in c.next() }
+        #expect(x == y)
+        #expect(x != z)
+    }
+
+    @Test func distributionsHaveTheRightMoments() {
+        var rng = RNG(seed: 7)
+        let n = Tensor.randn([20000], mean: 1, std: 2, rng: &rng).scalars
+        let mean = n.reduce(0, +) / Float(n.count)
+        let variance = n.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(n.count)
+        #expect(Swift.abs(mean - 1) < 0.05)
+        #expect(Swift.abs(variance.squareRoot() - 2) < 0.05)
+        let t = Tensor.truncatedNormal([5000], std: 1, rng: &rng).scalars
+        #expect(t.allSatisfy { $0 >= -2 && $0 <= 2 })
+        let u = Tensor.uniform([5000], low: -1, high: 3, rng: &rng).scalars
+        #expect(u.allSatisfy { $0 >= -1 && $0 < 3 })
+    }
+}
+
+import Foundation
+
+struct ActivationTests {
+    @Test func activationsMatchClosedForms() {
+        let x = Tensor(shape: [5], data: [-4, -1, 0, 0.5, 4])
+        #expect(relu(x).scalars == [0, 0, 0, 0.5, 4])
+        #expect(Fixtures.close(hardSigmoid(x).scalars, [0, 1.0 / 3, 0.5, 3.5 / 6, 1], tolerance: 1e-6))
+        let expected = x.scalars.map { 1 / (1 + Foundation.exp(-$0)) }
+        #expect(Fixtures.close(sigmoid(x).scalars, expected, tolerance: 2e-7))
+        #expect(Fixtures.close(tanh(x).scalars, x.scalars.map { Foundation.tanh($0) }, tolerance: 2e-7))
+        // GELU(x) = x·Φ(x) with Φ the standard normal CDF.
+        let gelus = x.scalars.map { $0 * 0.5 * (1 + Foundation.erf($0 / 2.0.squareRoot().float)) }
+        #expect(Fixtures.close(gelu(x).scalars, gelus, tolerance: 1e-6))
+    }
+
+    @Test func vectorisedExpAndLogAreAccurateOverTheRange() {
+        let values = stride(from: Float(-87), through: 88, by: 0.37).map { $0 }
+        let x = Tensor(shape: [values.count], data: values)
+        let e = exp(x).scalars
+        for (v, got) in zip(values, e) {
+            #expect(Swift.abs(got - Foundation.exp(v)) <= 4e-7 * Foundation.exp(v), "exp(\(v))")
+        }
+        let positives = values.map { Foundation.exp($0 / 4) }
+        let l = log(Tensor(shape: [positives.count], data: positives)).scalars
+        for (p, got) in zip(positives, l) { #expect(Swift.abs(got - Foundation.log(p)) <= 1e-6 * Swift.max(1, Swift.abs(Foundation.log(p)))) }
+        #expect(exp(Tensor(shape: [3], data: [-.infinity, -100, 100])).scalars == [0, 0, .infinity])
+        #expect(log(Tensor(shape: [2], data: [0, 1])).scalars == [-.infinity, 0])
+    }
+}
+
+private extension Double { var float: Float { Float(self) } }
