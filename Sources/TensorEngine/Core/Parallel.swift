@@ -20,5 +20,23 @@ public enum Parallel {
     }
 }
 
+
+extension Parallel {
+    /// How many blocks `forBlocks` splits `count` items into (≥ 1): one per worker once each block would
+    /// hold at least `grain` items.
+    static func blockCount(_ count: Int, grain: Int) -> Int {
+        Swift.max(1, Swift.min(workers, count / Swift.max(grain, 1)))
+    }
+
+    /// Calls `body(block, range)` for `blocks` disjoint ranges covering 0..<count, in parallel — for
+    /// reductions that keep one partial result per block.
+    static func forBlocks(_ count: Int, blocks: Int, _ body: (Int, Range<Int>) -> Void) {
+        if blocks <= 1 { body(0, 0..<count); return }
+        forChunks(blocks, grain: 1) { chunk in
+            for b in chunk { body(b, (count * b / blocks)..<(count * (b + 1) / blocks)) }
+        }
+    }
+}
+
 import Foundation
 private func getenvString(_ name: String) -> String? { ProcessInfo.processInfo.environment[name] }

@@ -33,7 +33,7 @@ public final class Tensor {
     }
 
     /// A failed tensor (see the type's documentation).
-    init(failure: TensorError) {
+    public init(failure: TensorError) {
         self.shape = [0]
         self.storage = Storage(uninitialized: 0)
         self.failure = failure

@@ -45,6 +45,7 @@ extension Tensor {
 
     /// Swaps two dimensions (a copy).
     public func transposed(_ a: Int = -2, _ b: Int = -1) -> Tensor {
+        if failure != nil { return self }
         var order = Array(0..<rank)
         let i = a < 0 ? a + rank : a, j = b < 0 ? b + rank : b
         guard (0..<rank).contains(i), (0..<rank).contains(j) else {
@@ -179,5 +180,21 @@ extension Tensor {
         if y === self { return self }
         let inShape = shape
         return y.recordingGradient(of: self, op: "broadcast") { gy in [gy.reduced(toShape: inShape)] }
+    }
+}
+
+extension Tensor {
+    /// Cyclic shift along `axis` by `shift` (positive moves elements towards higher indices), like
+    /// `torch.roll`. Composed of two slices and a concat, so it is differentiable.
+    public func rolled(by shift: Int, axis: Int) -> Tensor {
+        if failure != nil { return self }
+        guard rank > 0, let ax = axisIndex(axis) else {
+            return Tensor(failure: .invalidArgument(op: "roll", detail: "axis \(axis) is out of range for shape \(shape)"))
+        }
+        let n = shape[ax]
+        guard n > 0 else { return self }
+        let s = ((shift % n) + n) % n
+        if s == 0 { return self }
+        return Tensor.concat([slice(axis: ax, (n - s)..<n), slice(axis: ax, 0..<(n - s))], axis: ax)
     }
 }
