@@ -16,5 +16,6 @@
 #include "gather.h"
 #include "optim.h"
 #include "threadlocal.h"
+#include "blas.h"
 
 #endif

@@ -1,16 +1,14 @@
-import CBLAS
 import CKernels
 
-/// One row-major `C = op(A)·op(B) (+ C when accumulate)` through OpenBLAS, where op transposes when asked.
+/// One row-major `C = op(A)·op(B) (+ C when accumulate)` through OpenBLAS (loaded by `fia_sgemm`), where op transposes when asked.
 /// A is [M,K] (or [K,M] transposed), B is [K,N] (or [N,K]).
 @inline(__always)
 func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
            _ c: UnsafeMutablePointer<Float>, accumulate: Bool = false, alpha: Float = 1) {
     if m == 0 || n == 0 { return }
     if k == 0 { if !accumulate { c.update(repeating: 0, count: m * n) }; return }
-    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), alpha, a, Int32(transA ? m : k), b, Int32(transB ? k : n),
-                accumulate ? 1 : 0, c, Int32(n))
+    fia_sgemm(transA ? 1 : 0, transB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, Int32(transA ? m : k), b,
+              Int32(transB ? k : n), accumulate ? 1 : 0, c, Int32(n))
 }
 
 /// Matrix product of the last two dimensions, batched over the leading ones.
