@@ -28,7 +28,8 @@ let package = Package(
 
         .target(name: "TensorEngine", dependencies: ["CKernels", "CBLAS"], swiftSettings: optimisedSwift),
         .target(name: "NN", dependencies: ["TensorEngine"], swiftSettings: optimisedSwift),
-        .target(name: "RRSISData", dependencies: ["TensorEngine", "CPNG", "CTIFF"], swiftSettings: optimisedSwift),
+        .target(name: "RRSISData", dependencies: ["TensorEngine", "CPNG", "CTIFF"], exclude: ["Scripts"],
+                swiftSettings: optimisedSwift),
         .target(name: "RRSISModels", dependencies: ["NN", "TensorEngine", "RRSISData"], swiftSettings: optimisedSwift),
         .target(name: "Harness", dependencies: [
             "TensorEngine", "NN", "RRSISData", "RRSISModels",
@@ -37,7 +38,7 @@ let package = Package(
         .executableTarget(name: "ablate", dependencies: [
             "Harness", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "ablate-bench", dependencies: ["TensorEngine", "NN", "RRSISData", "CBLAS"],
+        .executableTarget(name: "ablate-bench", dependencies: ["TensorEngine", "NN", "RRSISData", "CKernels"],
                           swiftSettings: optimisedSwift),
 
         // Test-only helpers: the finite-difference gradient checker, fixtures.
@@ -45,7 +46,7 @@ let package = Package(
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "TensorEngine", "TestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "RRSISDataTests", dependencies: ["RRSISData", "TestSupport"],
+        .testTarget(name: "RRSISDataTests", dependencies: ["RRSISData", "TensorEngine", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RRSISModelsTests", dependencies: ["RRSISModels", "TestSupport"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "TestSupport"]),

@@ -1,0 +1,65 @@
+import Foundation
+
+/// Where a run's data comes from: what the harness stores in a spec and resolves to splits.
+public enum DatasetSource: Equatable, Sendable {
+    /// The built-in synthetic benchmark (the default: needs no download). With `cacheRoot`, the
+    /// generated dataset is cached there on disk and reused.
+    case synthetic(SyntheticConfig, cacheRoot: URL? = nil)
+    /// RefSegRS in its release layout (`images/`, `masks/`, `output_phrase_*.txt`).
+    case refSegRS(root: URL)
+    /// Our layout (`manifest.jsonl`): RRSIS-D after `convert_rrsisd.py`, or a user's own data.
+    case folder(root: URL, classList: ClassList)
+
+    /// The class list whose names make up the ground-object phrase.
+    public var classList: ClassList {
+        switch self {
+        case .synthetic: return ClassLists.synthetic
+        case .refSegRS: return ClassLists.refSegRS
+        case .folder(_, let list): return list
+        }
+    }
+
+    /// Loads all three splits. Skipped records are in the report; missing index files throw.
+    /// `imageSize` resizes real datasets as they load (the synthetic set is generated at its size).
+    public func load(imageSize: Int? = nil) throws -> (splits: DatasetSplits, report: LoadReport) {
+        switch self {
+        case .synthetic(let config, let cacheRoot):
+            let splits = try cacheRoot.map { try SyntheticDataset.loadOrGenerate(config, cacheRoot: $0) }
+                ?? SyntheticDataset.generate(config)
+            return (splits, LoadReport(loaded: splits.train.count + splits.val.count + splits.test.count))
+        case .refSegRS(let root):
+            let (samples, report) = try RefSegRS.load(root: root, imageSize: imageSize)
+            return (DatasetSplits(samples), report)
+        case .folder(let root, _):
+            let (samples, report) = try Manifest.load(from: root, imageSize: imageSize)
+            return (DatasetSplits(samples), report)
+        }
+    }
+
+    /// 16 hex digits identifying the data, for run keys: the synthetic configuration's fingerprint, or
+    /// FNV-1a 64 of the index files' bytes (manifest / phrase lists) for datasets on disk.
+    public func fingerprint() throws -> String {
+        switch self {
+        case .synthetic(let config, _): return config.fingerprint
+        case .refSegRS(let root):
+            return try DatasetSource.hash(files: Split.allCases.map { root.appendingPathComponent("output_phrase_\($0.rawValue).txt") })
+        case .folder(let root, _):
+            return try DatasetSource.hash(files: [root.appendingPathComponent(Manifest.fileName)])
+        }
+    }
+
+    static func hash(files: [URL]) throws -> String {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for url in files {
+            guard let data = FileManager.default.contents(atPath: url.path) else { throw DataError.missingFile(path: url.path) }
+            for byte in data { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            h = (h ^ 0xFF) &* 0x0000_0100_0000_01B3   // file separator
+        }
+        let hex = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+extension ClassList: Equatable {
+    public static func == (a: ClassList, b: ClassList) -> Bool { a.name == b.name && a.classes == b.classes }
+}
