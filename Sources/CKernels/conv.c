@@ -1,0 +1,187 @@
+#include "conv.h"
+#include <stdlib.h>
+
+// Output columns [*lo, *hi) whose input column ow·stride + off lies inside [0, W).
+static inline void valid_range(int64_t off, int64_t stride, int64_t W, int64_t Wout, int64_t *lo, int64_t *hi) {
+    int64_t a = off >= 0 ? 0 : (-off + stride - 1) / stride;
+    int64_t b = (W - 1 - off) < 0 ? 0 : (W - 1 - off) / stride + 1;
+    if (a > Wout) a = Wout;
+    if (b > Wout) b = Wout;
+    if (b < a) b = a;
+    *lo = a; *hi = b;
+}
+
+FIA_VECTORISED
+void fia_im2col(const float *x, int64_t H, int64_t W, int64_t kh, int64_t kw, int64_t stride, int64_t pad,
+                int64_t dil, int64_t Hout, int64_t Wout, float *cols, int64_t ldc, int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; c++) {
+        const float *xc = x + c * H * W;
+        for (int64_t i = 0; i < kh; i++) {
+            for (int64_t j = 0; j < kw; j++) {
+                float *row = cols + ((c * kh + i) * kw + j) * ldc;
+                int64_t off = j * dil - pad, lo, hi;
+                valid_range(off, stride, W, Wout, &lo, &hi);
+                for (int64_t oh = 0; oh < Hout; oh++) {
+                    float *dst = row + oh * Wout;
+                    int64_t ih = oh * stride - pad + i * dil;
+                    if (ih < 0 || ih >= H) { memset(dst, 0, (size_t)Wout * sizeof(float)); continue; }
+                    const float *src = xc + ih * W + off;
+                    for (int64_t ow = 0; ow < lo; ow++) dst[ow] = 0;
+                    if (stride == 1) memcpy(dst + lo, src + lo, (size_t)(hi - lo) * sizeof(float));
+                    else for (int64_t ow = lo; ow < hi; ow++) dst[ow] = src[ow * stride];
+                    for (int64_t ow = hi; ow < Wout; ow++) dst[ow] = 0;
+                }
+            }
+        }
+    }
+}
+
+FIA_VECTORISED
+void fia_col2im(const float *cols, int64_t ldc, int64_t H, int64_t W, int64_t kh, int64_t kw, int64_t stride,
+                int64_t pad, int64_t dil, int64_t Hout, int64_t Wout, float *dx, int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; c++) {
+        float *xc = dx + c * H * W;
+        for (int64_t i = 0; i < kh; i++) {
+            for (int64_t j = 0; j < kw; j++) {
+                const float *row = cols + ((c * kh + i) * kw + j) * ldc;
+                int64_t off = j * dil - pad, lo, hi;
+                valid_range(off, stride, W, Wout, &lo, &hi);
+                for (int64_t oh = 0; oh < Hout; oh++) {
+                    int64_t ih = oh * stride - pad + i * dil;
+                    if (ih < 0 || ih >= H) continue;
+                    const float *src = row + oh * Wout;
+                    float *dst = xc + ih * W + off;
+                    if (stride == 1) { for (int64_t ow = lo; ow < hi; ow++) dst[ow] += src[ow]; }
+                    else { for (int64_t ow = lo; ow < hi; ow++) dst[ow * stride] += src[ow]; }
+                }
+            }
+        }
+    }
+}
+
+FIA_VECTORISED
+void fia_depthwise_forward(const float *x, const float *w, const float *bias, float *y, int64_t Cin, int64_t mult,
+                           int64_t H, int64_t W, int64_t kh, int64_t kw, int64_t stride, int64_t pad, int64_t dil,
+                           int64_t Hout, int64_t Wout, int64_t q0, int64_t q1) {
+    int64_t Cout = Cin * mult;
+    for (int64_t q = q0; q < q1; q++) {
+        int64_t n = q / Cout, o = q % Cout;
+        const float *xc = x + (n * Cin + o / mult) * H * W;
+        const float *wk = w + o * kh * kw;
+        float *out = y + q * Hout * Wout;
+        float b = bias ? bias[o] : 0.0f;
+        for (int64_t t = 0; t < Hout * Wout; t++) out[t] = b;
+        for (int64_t i = 0; i < kh; i++) {
+            for (int64_t j = 0; j < kw; j++) {
+                float wv = wk[i * kw + j];
+                int64_t off = j * dil - pad, lo, hi;
+                valid_range(off, stride, W, Wout, &lo, &hi);
+                for (int64_t oh = 0; oh < Hout; oh++) {
+                    int64_t ih = oh * stride - pad + i * dil;
+                    if (ih < 0 || ih >= H) continue;
+                    const float *src = xc + ih * W + off;
+                    float *dst = out + oh * Wout;
+                    if (stride == 1) { for (int64_t ow = lo; ow < hi; ow++) dst[ow] += wv * src[ow]; }
+                    else { for (int64_t ow = lo; ow < hi; ow++) dst[ow] += wv * src[ow * stride]; }
+                }
+            }
+        }
+    }
+}
+
+FIA_VECTORISED
+void fia_depthwise_backward_input(const float *gy, const float *w, float *gx, int64_t Cin, int64_t mult, int64_t H,
+                                  int64_t W, int64_t kh, int64_t kw, int64_t stride, int64_t pad, int64_t dil,
+                                  int64_t Hout, int64_t Wout, int64_t p0, int64_t p1) {
+    int64_t Cout = Cin * mult;
+    for (int64_t p = p0; p < p1; p++) {
+        int64_t n = p / Cin, c = p % Cin;
+        float *dst0 = gx + p * H * W;
+        for (int64_t t = 0; t < H * W; t++) dst0[t] = 0;
+        for (int64_t o = c * mult; o < (c + 1) * mult; o++) {
+            const float *g = gy + (n * Cout + o) * Hout * Wout;
+            const float *wk = w + o * kh * kw;
+            for (int64_t i = 0; i < kh; i++) {
+                for (int64_t j = 0; j < kw; j++) {
+                    float wv = wk[i * kw + j];
+                    int64_t off = j * dil - pad, lo, hi;
+                    valid_range(off, stride, W, Wout, &lo, &hi);
+                    for (int64_t oh = 0; oh < Hout; oh++) {
+                        int64_t ih = oh * stride - pad + i * dil;
+                        if (ih < 0 || ih >= H) continue;
+                        const float *src = g + oh * Wout;
+                        float *dst = dst0 + ih * W + off;
+                        if (stride == 1) { for (int64_t ow = lo; ow < hi; ow++) dst[ow] += wv * src[ow]; }
+                        else { for (int64_t ow = lo; ow < hi; ow++) dst[ow * stride] += wv * src[ow]; }
+                    }
+                }
+            }
+        }
+    }
+}
+
+// For each output channel, every tap accumulates products into its own row of `acc` (vectorised along ow)
+// while one image's input and gradient planes are hot in L1; the rows are summed once at the end.
+FIA_VECTORISED
+void fia_depthwise_backward_weight(const float *x, const float *gy, float *gw, int64_t N, int64_t Cin, int64_t mult,
+                                   int64_t H, int64_t W, int64_t kh, int64_t kw, int64_t stride, int64_t pad,
+                                   int64_t dil, int64_t Hout, int64_t Wout, int64_t o0, int64_t o1) {
+    int64_t Cout = Cin * mult, taps = kh * kw;
+    float *acc = malloc((size_t)(taps * Wout) * sizeof(float));
+    if (!acc) return;
+    for (int64_t o = o0; o < o1; o++) {
+        memset(acc, 0, (size_t)(taps * Wout) * sizeof(float));
+        for (int64_t n = 0; n < N; n++) {
+            const float *xc = x + (n * Cin + o / mult) * H * W;
+            const float *g = gy + (n * Cout + o) * Hout * Wout;
+            for (int64_t i = 0; i < kh; i++) {
+                for (int64_t j = 0; j < kw; j++) {
+                    float *a = acc + (i * kw + j) * Wout;
+                    int64_t off = j * dil - pad, lo, hi;
+                    valid_range(off, stride, W, Wout, &lo, &hi);
+                    for (int64_t oh = 0; oh < Hout; oh++) {
+                        int64_t ih = oh * stride - pad + i * dil;
+                        if (ih < 0 || ih >= H) continue;
+                        const float *src = xc + ih * W + off, *gr = g + oh * Wout;
+                        if (stride == 1) { for (int64_t ow = lo; ow < hi; ow++) a[ow] += gr[ow] * src[ow]; }
+                        else { for (int64_t ow = lo; ow < hi; ow++) a[ow] += gr[ow] * src[ow * stride]; }
+                    }
+                }
+            }
+        }
+        for (int64_t t = 0; t < taps; t++) {
+            const float *a = acc + t * Wout;
+            float s[8] = {0};
+            float tail = 0;
+            int64_t ow = 0;
+            for (; ow + 8 <= Wout; ow += 8) for (int l = 0; l < 8; l++) s[l] += a[ow + l];
+            for (; ow < Wout; ow++) tail += a[ow];
+            gw[o * taps + t] = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7])) + tail;
+        }
+    }
+    free(acc);
+}
+
+FIA_VECTORISED
+void fia_channel_sum(const float *x, float *out, int64_t N, int64_t C, int64_t P, int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; c++) {
+        float s[8] = {0};
+        float tail = 0;
+        for (int64_t n = 0; n < N; n++) {
+            const float *row = x + (n * C + c) * P;
+            int64_t p = 0;
+            for (; p + 8 <= P; p += 8) for (int l = 0; l < 8; l++) s[l] += row[p + l];
+            for (; p < P; p++) tail += row[p];
+        }
+        out[c] = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7])) + tail;
+    }
+}
+
+FIA_VECTORISED
+void fia_fill_rows(float *y, const float *bias, int64_t C, int64_t P) {
+    for (int64_t c = 0; c < C; c++) {
+        float b = bias[c];
+        float *row = y + c * P;
+        for (int64_t p = 0; p < P; p++) row[p] = b;
+    }
+}

@@ -1,0 +1,260 @@
+import CKernels
+import Foundation
+
+/// 2-D convolution (cross-correlation, as PyTorch's `F.conv2d`), NCHW.
+///
+/// - Parameters:
+///   - x: `[N, Cin, H, W]`.
+///   - weight: `[Cout, Cin / groups, kh, kw]`.
+///   - bias: `[Cout]`, or nil.
+///   - stride, padding, dilation: the same in both spatial dimensions; padding is zeros.
+///   - groups: input and output channels split into `groups` independent convolutions (`groups == Cin`
+///     is depthwise; then `Cout` may be any multiple of `Cin`).
+/// - Returns: `[N, Cout, Hout, Wout]` with `Hout = (H + 2·padding − dilation·(kh − 1) − 1) / stride + 1`.
+///
+/// Cost: `N·Cout·Hout·Wout·(Cin/groups)·kh·kw` MACs (bias adds are not counted).
+/// Implementation: im2col + sgemm with the weights as A (`[Cout, Cin·kh·kw]`) and the pixels of one image as
+/// the wide dimension; a 1×1 stride-1 convolution skips im2col; depthwise convolutions run a direct kernel.
+public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
+                   dilation: Int = 1, groups: Int = 1) -> Tensor {
+    if let bad = Tensor.firstFailure(x, weight) { return bad }
+    if let bias, bias.failure != nil { return bias }
+    let g: ConvGeometry
+    switch ConvGeometry.make(x.shape, weight.shape, bias?.shape, stride, padding, dilation, groups) {
+    case .failure(let error): return Tensor(failure: error)
+    case .success(let geometry): g = geometry
+    }
+    let y = Tensor(shape: [g.n, g.cout, g.hout, g.wout], storage: Storage(uninitialized: g.n * g.cout * g.p))
+    Cost.add(macs: g.n * g.cout * g.p * g.kGroup)
+    let inputs = [x, weight] + (bias.map { [$0] } ?? [])
+    if g.isDepthwise {
+        g.depthwiseForward(x.storage.pointer, weight.storage.pointer, bias?.storage.pointer, y.storage.pointer)
+        return y.recordingGradient(ofInputs: inputs, op: "conv2d") { gy in
+            [x.requiresGrad ? g.depthwiseBackwardInput(gy, weight) : nil,
+             weight.requiresGrad ? g.depthwiseBackwardWeight(x, gy) : nil]
+                + (bias.map { [$0.requiresGrad ? g.biasGradient(gy) : nil] } ?? [])
+        }
+    }
+    g.gemmForward(x.storage.pointer, weight.storage.pointer, bias?.storage.pointer, y.storage.pointer)
+    return y.recordingGradient(ofInputs: inputs, op: "conv2d") { gy in
+        let (gx, gw) = g.gemmBackward(x, weight, gy, needInput: x.requiresGrad, needWeight: weight.requiresGrad)
+        return [gx, gw] + (bias.map { [$0.requiresGrad ? g.biasGradient(gy) : nil] } ?? [])
+    }
+}
+
+/// The sizes of one convolution call, validated, and its kernels.
+struct ConvGeometry {
+    let n, cin, h, w, cout, kh, kw, stride, pad, dil, groups, hout, wout: Int
+    /// Pixels per output plane.
+    var p: Int { hout * wout }
+    /// Input channels per group, output channels per group.
+    var cinGroup: Int { cin / groups }
+    var coutGroup: Int { cout / groups }
+    /// GEMM depth per group: rows of the column matrix that one group's weights read.
+    var kGroup: Int { cinGroup * kh * kw }
+    /// Rows of the whole column matrix.
+    var kAll: Int { cin * kh * kw }
+    /// 1×1, stride 1, no padding: the input plane already is the column matrix.
+    var isPointwise: Bool { kh == 1 && kw == 1 && stride == 1 && pad == 0 }
+    /// groups == Cin > 1: one input channel per group; a direct kernel beats a GEMM of depth kh·kw.
+    var isDepthwise: Bool { groups > 1 && cinGroup == 1 }
+
+    static func make(_ xs: [Int], _ ws: [Int], _ bs: [Int]?, _ stride: Int, _ pad: Int, _ dil: Int,
+                     _ groups: Int) -> Result<ConvGeometry, TensorError> {
+        func mismatch(_ detail: String) -> Result<ConvGeometry, TensorError> {
+            .failure(.shapeMismatch(op: "conv2d", lhs: xs, rhs: ws, detail: detail))
+        }
+        func invalid(_ detail: String) -> Result<ConvGeometry, TensorError> {
+            .failure(.invalidArgument(op: "conv2d", detail: detail))
+        }
+        guard xs.count == 4 else { return mismatch("the input must be 4-D [N, Cin, H, W]") }
+        guard ws.count == 4 else { return mismatch("the weight must be 4-D [Cout, Cin/groups, kh, kw]") }
+        guard stride >= 1, pad >= 0, dil >= 1 else {
+            return invalid("stride \(stride) and dilation \(dil) must be ≥ 1 and padding \(pad) ≥ 0 (input \(xs), weight \(ws))")
+        }
+        guard groups >= 1, xs[1] % groups == 0, ws[0] % groups == 0 else {
+            return invalid("groups \(groups) must divide both the input channels of \(xs) and the output channels of \(ws)")
+        }
+        guard ws[1] * groups == xs[1] else {
+            return mismatch("the weight expects \(ws[1] * groups) input channels (\(ws[1]) per group × \(groups) groups) but the input has \(xs[1])")
+        }
+        if let bs, bs != [ws[0]] {
+            return .failure(.shapeMismatch(op: "conv2d", lhs: bs, rhs: ws, detail: "the bias must be [Cout] = [\(ws[0])]"))
+        }
+        let hout = (xs[2] + 2 * pad - dil * (ws[2] - 1) - 1) / stride + 1
+        let wout = (xs[3] + 2 * pad - dil * (ws[3] - 1) - 1) / stride + 1
+        let spanH = xs[2] + 2 * pad - dil * (ws[2] - 1) - 1, spanW = xs[3] + 2 * pad - dil * (ws[3] - 1) - 1
+        guard ws[2] >= 1, ws[3] >= 1, spanH >= 0, spanW >= 0, hout >= 1, wout >= 1 else {
+            return invalid("the dilated kernel \(ws[2])×\(ws[3]) (dilation \(dil)) does not fit the padded input \(xs) with padding \(pad): the output would be empty")
+        }
+        return .success(ConvGeometry(n: xs[0], cin: xs[1], h: xs[2], w: xs[3], cout: ws[0], kh: ws[2], kw: ws[3],
+                                     stride: stride, pad: pad, dil: dil, groups: groups, hout: hout, wout: wout))
+    }
+
+    // MARK: GEMM path
+
+    /// Column matrix of image `x` (one `[Cin, H, W]` plane stack) into `cols` `[kAll, p]`; the channel range
+    /// splits over the cores when `parallel` (only outside a threaded BLAS call).
+    func im2col(_ x: UnsafePointer<Float>, _ cols: UnsafeMutablePointer<Float>, parallel: Bool) {
+        let body = { (r: Range<Int>) in
+            fia_im2col(x, Int64(h), Int64(w), Int64(kh), Int64(kw), Int64(stride), Int64(pad), Int64(dil),
+                       Int64(hout), Int64(wout), cols, Int64(p), Int64(r.lowerBound), Int64(r.upperBound))
+        }
+        if parallel { Parallel.forChunks(cin, grain: max(1, 32_768 / max(1, kh * kw * p))) { body($0) } } else { body(0..<cin) }
+    }
+
+    func col2im(_ cols: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, parallel: Bool) {
+        let body = { (r: Range<Int>) in
+            fia_col2im(cols, Int64(p), Int64(h), Int64(w), Int64(kh), Int64(kw), Int64(stride), Int64(pad), Int64(dil),
+                       Int64(hout), Int64(wout), dx, Int64(r.lowerBound), Int64(r.upperBound))
+        }
+        if parallel { Parallel.forChunks(cin, grain: max(1, 32_768 / max(1, kh * kw * p))) { body($0) } } else { body(0..<cin) }
+    }
+
+    /// Runs `body(images, scratch, parallelInside)` over chunks of images. With at least as many images as
+    /// cores, each core takes a chunk of whole images and OpenBLAS runs single-threaded (one threading
+    /// owner); with fewer, one chunk runs and the work inside each image (im2col, BLAS) uses the cores.
+    func forEachChunk(scratchCount: Int, _ body: (Range<Int>, UnsafeMutablePointer<Float>, Bool) -> Void) {
+        guard n > 0 else { return }
+        if n >= Parallel.workers && Parallel.workers > 1 {
+            BLASThreads.singleThreaded {
+                Parallel.forChunks(n, grain: 1) { images in
+                    let scratch = Storage(uninitialized: scratchCount)
+                    body(images, scratch.pointer, false)
+                }
+            }
+        } else {
+            let scratch = Storage(uninitialized: scratchCount)
+            body(0..<n, scratch.pointer, true)
+        }
+    }
+
+    func gemmForward(_ x: UnsafePointer<Float>, _ wt: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
+                     _ y: UnsafeMutablePointer<Float>) {
+        let inPlane = cin * h * w, outPlane = cout * p
+        forEachChunk(scratchCount: isPointwise ? 0 : kAll * p) { images, cols, parallel in
+            for i in images {
+                let b: UnsafePointer<Float>
+                if isPointwise { b = UnsafePointer(x + i * inPlane) } else { im2col(x + i * inPlane, cols, parallel: parallel); b = UnsafePointer(cols) }
+                let yi = y + i * outPlane
+                if let bias { fia_fill_rows(yi, bias, Int64(cout), Int64(p)) }
+                for gi in 0..<groups {   // Y_g [coutG, p] = W_g [coutG, kG] · cols_g [kG, p]
+                    sgemm(transA: false, transB: false, m: coutGroup, n: p, k: kGroup, wt + gi * coutGroup * kGroup,
+                          b + gi * kGroup * p, yi + gi * coutGroup * p, accumulate: bias != nil)
+                }
+            }
+        }
+    }
+
+    /// dX = col2im(Wᵀ·dY) and dW = Σ_images dY·colsᵀ, image by image (columns are recomputed, not kept).
+    func gemmBackward(_ x: Tensor, _ weight: Tensor, _ gy: Tensor, needInput: Bool, needWeight: Bool) -> (Tensor?, Tensor?) {
+        let inPlane = cin * h * w, outPlane = cout * p
+        let xp = x.storage.pointer, wp = weight.storage.pointer, gp = gy.storage.pointer
+        let gx = needInput ? Tensor(shape: x.shape, storage: Storage(uninitialized: x.count)) : nil
+        let gw = needWeight ? Tensor.zeros(weight.shape) : nil
+        let lock = NSLock()
+        let colsCount = isPointwise ? 0 : kAll * p
+        // Scratch: [columns | column gradients | this chunk's dW partial sum]
+        forEachChunk(scratchCount: 2 * colsCount + weight.count) { images, scratch, parallel in
+            let cols = scratch, dcols = scratch + colsCount, partial = scratch + 2 * colsCount
+            for i in images {
+                let gyi = gp + i * outPlane
+                if gw != nil {
+                    let b: UnsafePointer<Float>
+                    if isPointwise { b = UnsafePointer(xp + i * inPlane) } else { im2col(xp + i * inPlane, cols, parallel: parallel); b = UnsafePointer(cols) }
+                    for gi in 0..<groups {   // dW_g [coutG, kG] += dY_g [coutG, p] · cols_gᵀ [p, kG]
+                        sgemm(transA: false, transB: true, m: coutGroup, n: kGroup, k: p, gyi + gi * coutGroup * p,
+                              b + gi * kGroup * p, partial + gi * coutGroup * kGroup, accumulate: i != images.lowerBound)
+                    }
+                }
+                if let gx {
+                    let gxi = gx.storage.pointer + i * inPlane
+                    let out = isPointwise ? gxi : dcols
+                    for gi in 0..<groups {   // dcols_g [kG, p] = W_gᵀ [kG, coutG] · dY_g [coutG, p]
+                        sgemm(transA: true, transB: false, m: kGroup, n: p, k: coutGroup, wp + gi * coutGroup * kGroup,
+                              gyi + gi * coutGroup * p, out + gi * kGroup * p)
+                    }
+                    if !isPointwise {
+                        gxi.update(repeating: 0, count: inPlane)
+                        col2im(dcols, gxi, parallel: parallel)
+                    }
+                }
+            }
+            if let gw, !images.isEmpty {
+                lock.lock(); fia_add_inplace(gw.storage.pointer, partial, weight.count); lock.unlock()
+            }
+        }
+        return (gx, gw)
+    }
+
+    /// dBias[o] = Σ over images and pixels of dY[·, o].
+    func biasGradient(_ gy: Tensor) -> Tensor {
+        Tensor(shape: [cout]) { out in
+            let gp = gy.storage.pointer
+            Parallel.forChunks(cout, grain: max(1, (1 << 17) / max(1, n * p))) { r in
+                fia_channel_sum(gp, out, Int64(n), Int64(cout), Int64(p), Int64(r.lowerBound), Int64(r.upperBound))
+            }
+        }
+    }
+
+    // MARK: Depthwise path
+
+    private var mult: Int { cout / cin }
+    private var planeGrain: Int { max(1, (1 << 15) / max(1, p * kh * kw)) }
+
+    func depthwiseForward(_ x: UnsafePointer<Float>, _ wt: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
+                          _ y: UnsafeMutablePointer<Float>) {
+        Parallel.forChunks(n * cout, grain: planeGrain) { r in
+            fia_depthwise_forward(x, wt, bias, y, Int64(cin), Int64(mult), Int64(h), Int64(w), Int64(kh), Int64(kw),
+                                  Int64(stride), Int64(pad), Int64(dil), Int64(hout), Int64(wout),
+                                  Int64(r.lowerBound), Int64(r.upperBound))
+        }
+    }
+
+    func depthwiseBackwardInput(_ gy: Tensor, _ weight: Tensor) -> Tensor {
+        let gx = Tensor(shape: [n, cin, h, w], storage: Storage(uninitialized: n * cin * h * w))
+        let gp = gy.storage.pointer, wp = weight.storage.pointer, out = gx.storage.pointer
+        Parallel.forChunks(n * cin, grain: planeGrain) { r in
+            fia_depthwise_backward_input(gp, wp, out, Int64(cin), Int64(mult), Int64(h), Int64(w), Int64(kh), Int64(kw),
+                                         Int64(stride), Int64(pad), Int64(dil), Int64(hout), Int64(wout),
+                                         Int64(r.lowerBound), Int64(r.upperBound))
+        }
+        return gx
+    }
+
+    func depthwiseBackwardWeight(_ x: Tensor, _ gy: Tensor) -> Tensor {
+        let gw = Tensor(shape: [cout, 1, kh, kw], storage: Storage(uninitialized: cout * kh * kw))
+        let xp = x.storage.pointer, gp = gy.storage.pointer, out = gw.storage.pointer
+        Parallel.forChunks(cout, grain: max(1, planeGrain / max(1, n))) { r in
+            fia_depthwise_backward_weight(xp, gp, out, Int64(n), Int64(cin), Int64(mult), Int64(h), Int64(w), Int64(kh),
+                                          Int64(kw), Int64(stride), Int64(pad), Int64(dil), Int64(hout), Int64(wout),
+                                          Int64(r.lowerBound), Int64(r.upperBound))
+        }
+        return gw
+    }
+}
+
+/// Who owns the second core during a convolution: while our workers each run whole images, OpenBLAS is
+/// held at one thread, and restored to its configured count when the last such region ends.
+enum BLASThreads {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var depth = 0
+    nonisolated(unsafe) private static var configured = 0
+
+    static func singleThreaded(_ body: () -> Void) {
+        lock.lock()
+        if depth == 0 {
+            configured = Int(fia_blas_threads())
+            if configured > 1 { fia_blas_set_threads(1) }
+        }
+        depth += 1
+        lock.unlock()
+        defer {
+            lock.lock()
+            depth -= 1
+            if depth == 0 && configured > 1 { fia_blas_set_threads(Int32(configured)) }
+            lock.unlock()
+        }
+        body()
+    }
+}
