@@ -1,0 +1,37 @@
+import NN
+
+/// A referring segmentation model assembled from registered components:
+/// text encoder → backbone (with per-stage alignment) → scale module → decoder.
+public final class Segmenter: Module {
+    public let text: TextEncoder
+    public let backbone: any Backbone
+    public let scale: any ScaleModule
+    public let decoder: LAVTDecoder
+
+    public init(text: TextEncoder, backbone: any Backbone, scale: any ScaleModule, decoder: LAVTDecoder) {
+        self.text = text
+        self.backbone = backbone
+        self.scale = scale
+        self.decoder = decoder
+        super.init()
+        assignCostScopes()
+    }
+
+    /// - Parameters: images `[B, 3, H, W]` (H, W multiples of 32); the expressions' tokens and masks.
+    /// - Returns: logits `[B, 2, H, W]` (background, target).
+    public func callAsFunction(_ images: Tensor, _ input: TextInput) -> Tensor {
+        let words = text(input)
+        let maps = backbone(images, text: words)
+        let enhanced = scale(maps, text: words)
+        return decoder(enhanced, outputSize: (images.shape[2], images.shape[3]))
+    }
+
+    /// FIANet's training loss, as the official code trains: 0.9 × cross-entropy with class weights
+    /// (0.9 background, 1.1 target) + 0.1 × Dice on the softmax foreground probability.
+    public static let loss = WeightedLoss([(0.9, .crossEntropy(classWeights: [0.9, 1.1])), (0.1, .dice(smooth: 1))])
+
+    /// The predicted mask `[B, 1, H, W]` (1 where the target logit wins: argmax over the two classes).
+    public static func prediction(_ logits: Tensor) -> Tensor {
+        withNoGrad { logits.argmax(axis: 1).reshaped([logits.shape[0], 1, logits.shape[2], logits.shape[3]]) }
+    }
+}

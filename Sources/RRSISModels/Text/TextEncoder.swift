@@ -1,0 +1,87 @@
+import NN
+
+/// The text encoder (`transformer`): token embedding + learned positions + N pre-norm transformer layers
+/// + a final LayerNorm, trained from scratch (no pretrained weights exist offline; FIANet uses BERT).
+///
+/// FIANet's decoupling runs it three times over the same tokens with three attention masks (the full
+/// expression, the ground-object words, the position phrase); the three runs are batched into one pass
+/// of 3·B sequences. A mask with no word (an expression without a category word or position phrase)
+/// falls back to the full mask, as the official code does for the position phrase.
+public final class TextEncoder: Module {
+    public let embedding: Embedding
+    public let positions: Tensor
+    public let layers: [TransformerLayer]
+    public let norm: LayerNorm
+    public let dim: Int
+
+    /// - Parameters: vocabulary size (id 0 is padding), width D, layers, heads, maximum length.
+    public init(vocabulary: Int, dim: Int, layers: Int, heads: Int, maxLength: Int, rng: inout RNG) {
+        self.dim = dim
+        embedding = Embedding(count: vocabulary, dim: dim, paddingIndex: 0, std: 0.02, rng: &rng)
+        positions = Init.truncatedNormal([maxLength, dim], std: 0.02, rng: &rng)
+        self.layers = (0..<layers).map { _ in TransformerLayer(dim: dim, heads: heads, rng: &rng) }
+        norm = LayerNorm(dim)
+        super.init()
+    }
+
+    /// Word features `[B, L, D]` for token ids `[B, L]` attending only within `mask` `[B, L]` (1 = word).
+    public func encode(tokens: [Int], batch: Int, length: Int, mask: Tensor) -> Tensor {
+        scoped {
+            let used = positions.slice(axis: 0, 0..<length)
+            var x = embedding(tokens, shape: [batch, length]) + used
+            for layer in layers { x = layer(x, mask: mask) }
+            return norm(x)
+        }
+    }
+
+    /// The three decoupled encodings and the sentence vector.
+    public func callAsFunction(_ input: TextInput) -> TextFeatures {
+        scoped {
+            let (b, l) = (input.batch, input.length)
+            let object = Self.fallback(input.objectMask, to: input.fullMask)
+            let position = Self.fallback(input.positionMask, to: input.fullMask)
+            let masks = Tensor.concat([input.fullMask, object, position], axis: 0)           // [3B, L]
+            let words = encode(tokens: input.tokens + input.tokens + input.tokens, batch: 3 * b, length: l, mask: masks)
+            let parts = words.split(sizes: [b, b, b], axis: 0)
+            let m = input.fullMask.reshaped([b, l, 1])
+            let sentence = (parts[0] * m).sum(axis: 1) / clamp(m.sum(axis: 1), min: 1, max: .greatestFiniteMagnitude)
+            return TextFeatures(context: parts[0], contextMask: input.fullMask, object: parts[1], objectMask: object,
+                                position: parts[2], positionMask: position, sentence: sentence)
+        }
+    }
+
+    /// Rows of `mask` `[B, L]` with no word replaced by the same rows of `full`.
+    static func fallback(_ mask: Tensor, to full: Tensor) -> Tensor {
+        let (b, l) = (mask.shape[0], mask.shape[1])
+        var values = mask.scalars
+        let fullValues = full.scalars
+        for i in 0..<b where !values[(i * l)..<((i + 1) * l)].contains(where: { $0 != 0 }) {
+            for j in 0..<l { values[i * l + j] = fullValues[i * l + j] }
+        }
+        return Tensor(shape: [b, l], data: values)
+    }
+}
+
+/// A pre-norm transformer encoder layer: `x + MHA(LN(x))`, then `x + MLP(LN(x))`.
+public final class TransformerLayer: Module {
+    public let norm1: LayerNorm
+    public let attention: MultiHeadAttention
+    public let norm2: LayerNorm
+    public let mlp: MLP
+
+    public init(dim: Int, heads: Int, mlpRatio: Int = 4, rng: inout RNG) {
+        norm1 = LayerNorm(dim)
+        attention = MultiHeadAttention(dim: dim, heads: heads, rng: &rng)
+        norm2 = LayerNorm(dim)
+        mlp = MLP(dim, hidden: dim * mlpRatio, rng: &rng)
+        super.init()
+    }
+
+    /// x `[B, L, D]`, mask `[B, L]` (1 = word) → `[B, L, D]`.
+    public func callAsFunction(_ x: Tensor, mask: Tensor) -> Tensor {
+        scoped {
+            let x1 = x + attention(norm1(x), mask: mask)
+            return x1 + mlp(norm2(x1))
+        }
+    }
+}
