@@ -38,7 +38,7 @@ let package = Package(
         .executableTarget(name: "ablate", dependencies: [
             "Harness", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "ablate-bench", dependencies: ["TensorEngine", "NN", "RRSISData", "CKernels"],
+        .executableTarget(name: "ablate-bench", dependencies: ["TensorEngine", "NN", "RRSISData", "RRSISModels", "Harness", "CKernels"],
                           swiftSettings: optimisedSwift),
 
         // Test-only helpers: the finite-difference gradient checker, fixtures.
@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "RRSISDataTests", dependencies: ["RRSISData", "TensorEngine", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RRSISModelsTests", dependencies: ["RRSISModels", "TestSupport"]),
-        .testTarget(name: "HarnessTests", dependencies: ["Harness", "TestSupport"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "TestSupport"], exclude: ["Golden", "Specs"]),
     ],
     swiftLanguageModes: [.v5]
 )

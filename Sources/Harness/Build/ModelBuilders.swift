@@ -1,0 +1,107 @@
+import NN
+import RRSISModels
+
+/// What building a component needs besides its own parameters. A class, so the one seeded generator
+/// threads through every builder in a fixed order (same spec + seed → same initial weights).
+public final class BuildContext {
+    /// Initialisation randomness for the whole model.
+    public var rng: RNG
+    /// Vocabulary size of the text encoder (from the training split).
+    public let vocabulary: Int
+    /// Width of the word features (set once the text encoder is built).
+    public internal(set) var textDim = 0
+    /// Channels of the maps the component receives (a stage's, or the four stages').
+    public internal(set) var channels: [Int] = []
+
+    public init(seed: UInt64, vocabulary: Int) {
+        rng = RNG(seed: seed)
+        self.vocabulary = vocabulary
+    }
+}
+
+/// The builders of every registered component, one table per slot. Declarations (parameters, docs)
+/// live in `StandardComponents.swift`; a test asserts the two agree name for name.
+public enum ModelBuilders {
+    public static let text: ComponentBuilders<BuildContext, TextEncoder> = {
+        var b = ComponentBuilders<BuildContext, TextEncoder>(slot: .text)
+        b.register("transformer") { p, ctx in
+            TextEncoder(vocabulary: ctx.vocabulary, dim: try p.int("dim"), layers: try p.int("layers"), heads: try p.int("heads"),
+                        maxLength: try p.int("maxLength"), rng: &ctx.rng)
+        }
+        return b
+    }()
+
+    public static let alignment: ComponentBuilders<BuildContext, any AlignmentModule> = {
+        var b = ComponentBuilders<BuildContext, any AlignmentModule>(slot: .alignment)
+        b.register("coarse") { _, ctx in CoarseAlignment(channels: ctx.channels[0], textDim: ctx.textDim, rng: &ctx.rng) }
+        b.register("fiam") { p, ctx in
+            FIAM(channels: ctx.channels[0], textDim: ctx.textDim, spatial: try p.bool("spatial"), rng: &ctx.rng)
+        }
+        return b
+    }()
+
+    /// Backbones get the alignment choice so they can build one alignment module per stage.
+    public static let backbone: ComponentBuilders<(BuildContext, ComponentChoice), any Backbone> = {
+        var b = ComponentBuilders<(BuildContext, ComponentChoice), any Backbone>(slot: .backbone)
+        func factory(_ ctx: BuildContext, _ choice: ComponentChoice) -> AlignmentFactory {
+            { _, channels, rng in
+                ctx.channels = [channels]
+                ctx.rng = rng
+                defer { rng = ctx.rng }
+                do { return try alignment.build(choice, ctx) } catch {
+                    // The spec validated these parameters and a test checks every declaration has a builder.
+                    preconditionFailure("alignment \(choice.name): \(error)")
+                }
+            }
+        }
+        b.register("swin") { p, input in
+            let (ctx, align) = input
+            var rng = ctx.rng
+            let model = SwinBackbone(dims: try p.ints("dims"), depths: try p.ints("depths"), heads: try p.ints("heads"),
+                                     window: try p.int("window"), alignment: factory(ctx, align), rng: &rng)
+            ctx.rng = rng
+            return model
+        }
+        b.register("resnet") { p, input in
+            let (ctx, align) = input
+            var rng = ctx.rng
+            let model = ResNetBackbone(dims: try p.ints("dims"), depths: try p.ints("depths"), alignment: factory(ctx, align), rng: &rng)
+            ctx.rng = rng
+            return model
+        }
+        return b
+    }()
+
+    public static let scale: ComponentBuilders<BuildContext, any ScaleModule> = {
+        var b = ComponentBuilders<BuildContext, any ScaleModule>(slot: .scale)
+        b.register("none") { _, ctx in IdentityScale(channels: ctx.channels) }
+        b.register("fpn") { p, ctx in FeaturePyramid(channels: ctx.channels, width: try p.int("width"), rng: &ctx.rng) }
+        b.register("tmem") { p, ctx in TMEM(channels: ctx.channels, textDim: ctx.textDim, blocks: try p.int("blocks"), rng: &ctx.rng) }
+        return b
+    }()
+
+    public static let decoder: ComponentBuilders<BuildContext, LAVTDecoder> = {
+        var b = ComponentBuilders<BuildContext, LAVTDecoder>(slot: .decoder)
+        b.register("lavt") { p, ctx in LAVTDecoder(channels: ctx.channels, hidden: try p.int("dim"), rng: &ctx.rng) }
+        return b
+    }()
+
+    /// Builds the segmenter a cell describes: text encoder, backbone with its per-stage alignment, scale
+    /// module, decoder — in that order, from one generator seeded with `seed`.
+    public static func segmenter(_ model: ModelConfig, vocabulary: Int, seed: UInt64) throws -> Segmenter {
+        let ctx = BuildContext(seed: seed, vocabulary: vocabulary)
+        func choice(_ slot: ComponentSlot) throws -> ComponentChoice {
+            // Spec validation fills every slot from the base model, so a gap is a programmer error.
+            guard let c = model.choices[slot] else { preconditionFailure("ModelBuilders: the cell has no \(slot.rawValue) choice") }
+            return c
+        }
+        let textEncoder = try text.build(choice(.text), ctx)
+        ctx.textDim = textEncoder.dim
+        let visual = try backbone.build(choice(.backbone), (ctx, try choice(.alignment)))
+        ctx.channels = visual.channels
+        let scaleModule = try scale.build(choice(.scale), ctx)
+        ctx.channels = scaleModule.outputChannels
+        let head = try decoder.build(choice(.decoder), ctx)
+        return Segmenter(text: textEncoder, backbone: visual, scale: scaleModule, decoder: head)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What the `ablate` subcommands do, so the executable only parses arguments. Each returns the text to
+/// print; errors are `SpecError`, `StoreError` or `ReportError` values whose descriptions are sentences.
+public enum HarnessCommands {
+    /// `ablate list`: every registered component with its parameters, then the dataset kinds and the
+    /// training recipe's keys.
+    public static func list(registry: Registry = .standard) -> String {
+        var out = registry.listing()
+        out += "datasets (dataset.name):\n"
+        for kind in SpecSections.datasets {
+            out += "  \(kind.name) — \(kind.doc)\n"
+            for p in kind.parameters { out += "      " + describe(p) + "\n" }
+        }
+        out += "\ntrain:\n" + SpecSections.train.map { "      " + describe($0) }.joined(separator: "\n") + "\n"
+        out += "\nreport:\n" + SpecSections.report.map { "      " + describe($0) }.joined(separator: "\n") + "\n"
+        return out
+    }
+
+    private static func describe(_ p: ParameterSpec) -> String {
+        "\(p.name): \(p.type.expectation); \(p.defaultValue.map { "default \($0)" } ?? "required") — \(p.doc)"
+    }
+
+    /// `ablate plan SPEC`: the runs, their keys, which are done in `storePath` (read only if it exists;
+    /// planning never creates a database) and the estimates: `estimate`'s (model-based), else those
+    /// measured on finished runs of the same cell.
+    public static func plan(spec path: String, overrides: [String] = [], storePath: String = ResultStore.defaultPath,
+                            commit: String? = nil, estimate: @escaping (Cell) -> Estimate? = { _ in nil }) throws -> String {
+        let spec = try SpecLoader().load(path, overrides: overrides)
+        let plan = Plan(spec, commit: commit)
+        var statuses: [String: RunStatus] = [:]
+        var stored: [Int: Estimate] = [:]
+        if FileManager.default.fileExists(atPath: storePath) {
+            let store = try ResultStore(path: storePath)
+            statuses = try store.statuses(of: plan.runs.map(\.runKey))
+            stored = try StoredEstimates.collect(plan, store: store)
+        }
+        return PlanRenderer(estimate: StoredEstimates.combine(estimate, stored: stored)).render(plan, statuses: statuses)
+    }
+
+    /// `ablate report SPEC`: builds the tables from the store alone and writes them under
+    /// `resultsRoot/<spec>/`: `table.md` and `table.csv`; `table.tex` when the spec's `report.latex` is true;
+    /// `breakdown.md` and `costs.md` when runs stored tagged metrics and per-component costs. Returns the
+    /// terminal rendering followed by the written paths.
+    public static func report(spec path: String, overrides: [String] = [], storePath: String = ResultStore.defaultPath,
+                              resultsRoot: String = "Results", commit: String? = nil, ansi: Bool = Terminal.isInteractive) throws -> String {
+        let spec = try SpecLoader().load(path, overrides: overrides)
+        guard FileManager.default.fileExists(atPath: storePath) else {
+            throw ReportError.noStore(path: storePath, spec: spec.file)
+        }
+        let plan = Plan(spec, commit: commit)
+        let store = try ResultStore(path: storePath)
+        let table = try ReportBuilder.build(plan, store: store)
+        guard table.rows.contains(where: { !$0.finishedSeeds.isEmpty }) else {
+            throw ReportError.noFinishedRuns(spec: spec.file, planned: plan.runs.count, store: storePath)
+        }
+        let breakdown = try BreakdownBuilder.build(plan, store: store)
+        let costs = try CostTableBuilder.build(plan, store: store)
+        let files = try ReportWriter.write(table, breakdown: breakdown, costs: costs, resultsRoot: resultsRoot, latex: spec.report.latex)
+        return TerminalReport.render(table, ansi: ansi) + "\nwrote " + files.joined(separator: ", ") + "\n"
+    }
+}
+
+/// Why a report could not be made.
+public enum ReportError: Error, Equatable, CustomStringConvertible {
+    case noStore(path: String, spec: String)
+    case noFinishedRuns(spec: String, planned: Int, store: String)
+
+    public var description: String {
+        switch self {
+        case let .noStore(path, spec):
+            return "No results database at \(path). Run the spec first (`swift run ablate \(spec)`), or point --store at the database."
+        case let .noFinishedRuns(spec, planned, store):
+            return "None of the \(planned) runs planned by \(spec) has finished in \(store). `ablate plan \(spec)` shows their status; "
+                + "runs of an earlier version of the spec (other epochs, components or data) do not count."
+        }
+    }
+}
+
+/// Facts about the process's terminal.
+public enum Terminal {
+    /// Whether standard output is a terminal (progress bars, ANSI bold) rather than a pipe or CI log.
+    public static var isInteractive: Bool { isatty(STDOUT_FILENO) != 0 }
+}

@@ -1,0 +1,48 @@
+/// What the harness knows about a component before any model code runs: its slot, name, one-line doc
+/// and declared parameters. Declarations validate specs and print `ablate list`; builders (which
+/// construct the actual modules) attach to them through `ComponentBuilders`.
+public struct ComponentDeclaration: Equatable, Sendable {
+    public var slot: ComponentSlot
+    /// The name a spec uses (`"fiam"`).
+    public var name: String
+    public var doc: String
+    public var parameters: [ParameterSpec]
+
+    public init(slot: ComponentSlot, name: String, doc: String, parameters: [ParameterSpec] = []) {
+        precondition(Set(parameters.map(\.name)).count == parameters.count, "\(slot.rawValue) \(name): duplicate parameter names")
+        self.slot = slot; self.name = name; self.doc = doc; self.parameters = parameters
+    }
+
+    /// The component with all parameters at their defaults (required parameters have none; the
+    /// standard components have no required parameters).
+    public var defaultChoice: ComponentChoice {
+        var values: [String: ParameterValue] = [:]
+        for p in parameters { values[p.name] = p.defaultValue }
+        return ComponentChoice(slot: slot, name: name, params: ComponentParams(values, owner: "\(slot.rawValue) \(name)"))
+    }
+}
+
+/// A resolved choice for one slot: a registered component and its full parameters.
+public struct ComponentChoice: Hashable, Sendable, CustomStringConvertible {
+    public var slot: ComponentSlot
+    public var name: String
+    public var params: ComponentParams
+
+    public init(slot: ComponentSlot, name: String, params: ComponentParams) {
+        self.slot = slot; self.name = name; self.params = params
+    }
+
+    /// Canonical JSON: `{"name":…,"params":{…}}`.
+    public var json: JSONValue { .object([("name", .string(name)), ("params", params.json)]) }
+
+    /// `fiam`, or `fiam(spatial=false)` listing the parameters that differ from `declaration`'s defaults.
+    public func label(against declaration: ComponentDeclaration?) -> String {
+        let changed = (declaration?.parameters ?? []).compactMap { p -> String? in
+            guard let v = params.values[p.name], v != p.defaultValue else { return nil }
+            return "\(p.name)=\(v)"
+        }
+        return changed.isEmpty ? name : "\(name)(\(changed.joined(separator: ", ")))"
+    }
+
+    public var description: String { "\(slot.rawValue)=\(name)\(params.json.jsonText)" }
+}

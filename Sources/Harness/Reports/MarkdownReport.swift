@@ -1,0 +1,87 @@
+/// Renders a `ReportTable` as GitHub-flavoured markdown (`table.md`): title, description, the table with
+/// the best mean per ranked column in bold, and notes that say what the numbers are.
+public enum MarkdownReport {
+    public static func render(_ table: ReportTable) -> String {
+        var out = "# \(table.title ?? table.specName)\n\n"
+        if let d = table.description, !d.isEmpty { out += d + "\n\n" }
+        let header = ["Variant", "Seeds"] + table.columns.map(\.title)
+        out += "| " + header.map(escape).joined(separator: " | ") + " |\n"
+        out += "|" + ([":---", "---:"] + table.columns.map { _ in "---:" }).joined(separator: "|") + "|\n"
+        let best = table.columns.map { table.best($0) }
+        for (i, row) in table.rows.enumerated() {
+            var cells = [escape(row.name) + (row.isBaseline ? " (baseline)" : ""), "\(row.finishedSeeds.count)/\(row.plannedSeeds.count)"]
+            for (c, column) in table.columns.enumerated() {
+                let text = table.text(row: row, column: column)
+                cells.append(best[c].contains(i) ? "**\(text)**" : text)
+            }
+            out += "| " + cells.joined(separator: " | ") + " |\n"
+        }
+        out += "\n" + (table.notes ?? notes(table)) + "\n"
+        return out
+    }
+
+    /// What the numbers mean, in one paragraph (shared with the terminal rendering).
+    public static func notes(_ table: ReportTable) -> String {
+        "Metrics in percent on the \(table.split) split (checkpoint: \(table.checkpoint), chosen on val), "
+            + "mean ± sample std over seeds; Δ \(table.primary.name) in points vs the baseline; "
+            + "best mean per column in bold (highest quality, lowest cost). Params and GMACs of one forward pass "
+            + "at batch 1 and the evaluation resolution (FLOPs = 2 × MACs)."
+    }
+
+    /// Escapes characters that would break a table cell.
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    }
+}
+
+/// Renders a `ReportTable` as CSV per RFC 4180 (`table.csv`): CRLF line endings, fields quoted when they
+/// hold a comma, quote, CR or LF (quotes doubled). Numbers are unrounded to 6 decimals in display units;
+/// besides mean and std, each column carries every seed's value (`mIoU seed 0`, …); empty = no value.
+public enum CSVReport {
+    public static func render(_ table: ReportTable) -> String {
+        var header = ["variant", "baseline", "seeds finished", "seeds planned"]
+        for column in table.columns {
+            if column.id == ReportTable.deltaColumn { header.append(column.title); continue }
+            header += ["\(column.title) mean", "\(column.title) std"] + table.seeds.map { "\(column.title) seed \($0)" }
+        }
+        var lines = [header.map(field).joined(separator: ",")]
+        for row in table.rows {
+            var fields = [row.name, row.isBaseline ? "true" : "false", String(row.finishedSeeds.count), String(row.plannedSeeds.count)]
+            for column in table.columns {
+                let stats = row.cells[column.id]
+                if column.id == ReportTable.deltaColumn { fields.append(number(stats?.mean)); continue }
+                fields += [number(stats?.mean), number(stats?.std)]
+                fields += table.seeds.map { seed in number(stats?.values.first { $0.seed == seed }?.value) }
+            }
+            lines.append(fields.map(field).joined(separator: ","))
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// One RFC 4180 field.
+    public static func field(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func number(_ x: Double?) -> String { x.map { Format.fixed($0, 6) } ?? "" }
+}
+
+/// Renders a `ReportTable` for the terminal: aligned columns, best values in ANSI bold when `ansi`
+/// (a terminal), marked with `*` otherwise (CI logs).
+public enum TerminalReport {
+    public static func render(_ table: ReportTable, ansi: Bool) -> String {
+        let best = table.columns.map { table.best($0) }
+        var rows = [["Variant", "Seeds"] + table.columns.map(\.title)]
+        for (i, row) in table.rows.enumerated() {
+            var cells = [row.name + (row.isBaseline ? " (baseline)" : ""), "\(row.finishedSeeds.count)/\(row.plannedSeeds.count)"]
+            for (c, column) in table.columns.enumerated() {
+                let text = table.text(row: row, column: column)
+                cells.append(best[c].contains(i) ? (ansi ? "\u{1B}[1m\(text)\u{1B}[0m" : "*" + text) : text)
+            }
+            rows.append(cells)
+        }
+        return "\(table.title ?? table.specName)\n" + TextTable.render(rows, rightAligned: Set(1..<(table.columns.count + 2)), ansi: ansi) + "\n"
+            + (table.notes ?? MarkdownReport.notes(table)).replacingOccurrences(of: "in bold", with: ansi ? "in bold" : "marked *") + "\n"
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import NN
+import RRSISData
+import RRSISModels
+
+/// `ablate SPEC`: trains and evaluates every pending run of a spec into the store, then writes and
+/// returns the report. Runs already finished in the store are skipped (a rerun resumes an interrupted
+/// ablation); each epoch is committed as it ends, so a kill loses at most the epoch in flight — a run
+/// that was cut short is trained again from its start.
+public struct AblationRunner {
+    public var specPath: String
+    public var overrides: [String] = []
+    public var storePath: String = ResultStore.defaultPath
+    public var resultsRoot: String = "Results"
+    /// Fold this commit into run keys (reruns on a new commit become new runs).
+    public var commit: String?
+    /// Train finished runs again.
+    public var force = false
+    /// Where progress and the final table go.
+    public var output: (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }
+
+    public init(specPath: String) { self.specPath = specPath }
+
+    /// Runs the spec; returns the rendered report (also written under `resultsRoot/<spec>/`).
+    @discardableResult
+    public func run() throws -> String {
+        let spec = try SpecLoader().load(specPath, overrides: overrides)
+        let plan = Plan(spec, commit: commit)
+        let store = try ResultStore(path: storePath)
+        let pending = plan.pending(finished: try store.finishedRunKeys(), force: force)
+        let done = plan.runs.count - pending.count
+        output("\(spec.name): \(plan.runs.count) runs (\(spec.cells.count) cells × \(spec.seeds.count) seeds), "
+               + "\(done) already finished in \(storePath), \(pending.count) to train\n")
+
+        if !pending.isEmpty {
+            let textChoice = spec.baseModel.choices[.text]
+            let maxLength = (try? textChoice?.params.int("maxLength")) ?? 20
+            let cache = URL(fileURLWithPath: resultsRoot).appendingPathComponent(".cache")
+            let data = try RunData(spec, maxLength: maxLength ?? 20, cacheRoot: cache)
+            let environment = RunEnvironment.current()
+            let progress = ProgressReporter(totalRuns: pending.count, epochsPerRun: spec.train.epochs)
+            for (i, run) in pending.enumerated() {
+                try train(run, index: i + 1, plan: plan, data: data, store: store, environment: environment, progress: progress)
+            }
+        }
+        return try HarnessCommands.report(spec: specPath, overrides: overrides, storePath: storePath,
+                                          resultsRoot: resultsRoot, commit: commit)
+    }
+
+    func train(_ run: PlannedRun, index: Int, plan: Plan, data: RunData, store: ResultStore, environment: RunEnvironment,
+               progress: ProgressReporter) throws {
+        try store.beginRun(RunRecord(run, of: plan, environment: environment, threads: Parallel.workers))
+        do {
+            let model = try ModelBuilders.segmenter(run.cell.model, vocabulary: data.train.vocabulary.count, seed: UInt64(run.seed))
+            let trainer = RunTrainer(recipe: plan.spec.train, data: data, seed: run.seed, progress: progress)
+            let steps = (data.train.count + plan.spec.train.batchSize - 1) / plan.spec.train.batchSize
+            progress.runStarted(index: index, cell: run.cell.name, seed: run.seed, stepsPerEpoch: steps)
+            let outcome = try trainer.run(model) { points in try store.recordEpoch(runKey: run.runKey, points: points) }
+            try store.finishRun(runKey: run.runKey, metrics: outcome.metrics, costs: outcome.costs)
+            progress.runFinished(summary: outcome.summary)
+        } catch {
+            try? store.failRun(runKey: run.runKey, message: "\(error)")
+            throw error
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Dispatch
+import Foundation
+import NN
+import RRSISData
+import RRSISModels
+
+/// Trains and evaluates one run (a cell × seed): the training loop, per-epoch validation, choosing the
+/// checkpoint on val (never on test), the final val and test metrics with tag breakdowns, and the costs.
+struct RunTrainer {
+    let recipe: TrainingRecipe
+    let data: RunData
+    let seed: Int
+    let progress: ProgressReporter?
+
+    /// What a finished run stores.
+    struct Outcome {
+        var metrics: [MetricValue]
+        var costs: [CostRecord]
+        var summary: String
+    }
+
+    /// Trains `model`; `onEpoch` receives each epoch's curve points (the caller commits them).
+    func run(_ model: Segmenter, onEpoch: ([CurvePoint]) throws -> Void) throws -> Outcome {
+        let loader = BatchLoader(dataset: data.train, batchSize: recipe.batchSize, shuffle: true, dropLast: false,
+                                 flips: .none, seed: UInt64(seed))
+        let stepsPerEpoch = loader.batchCount, totalSteps = recipe.epochs * stepsPerEpoch
+        let schedule = LRSchedule.warmupPoly(totalSteps: totalSteps, warmupSteps: Swift.min(recipe.warmup * stepsPerEpoch, totalSteps))
+        let groups = model.parameterGroups(weightDecay: Float(recipe.weightDecay))
+        let optimizer: Optimizer = recipe.optimizer == "sgd"
+            ? SGD(groups: groups, learningRate: Float(recipe.lr), momentum: 0.9)
+            : AdamW(groups: groups, learningRate: Float(recipe.lr))
+
+        BufferPool.shared.resetPeak()
+        var best: (mIoU: Double, epoch: Int, snapshot: [[Float]])?
+        var step = 0, trainSeconds = 0.0
+        for epoch in 1...recipe.epochs {
+            model.train()
+            var lossSum = 0.0
+            let epochStart = now()
+            for index in 0..<stepsPerEpoch {
+                let batch = loader.batch(epoch: epoch - 1, index: index)
+                optimizer.learningRate = schedule.learningRate(at: step, base: Float(recipe.lr))
+                let loss = Segmenter.loss(model(batch), batch.masks)
+                try loss.backward()
+                optimizer.step()
+                model.zeroGrad()
+                step += 1
+                lossSum += Double(loss.item())
+                progress?.step(epoch: epoch, loss: Double(loss.item()))
+            }
+            let epochSeconds = now() - epochStart
+            trainSeconds += epochSeconds
+            var points = [CurvePoint(epoch: epoch, step: step, split: "train", loss: lossSum / Double(stepsPerEpoch),
+                                     lr: Double(optimizer.learningRate), seconds: epochSeconds)]
+            var valMIoU: Double?
+            if epoch % recipe.evalEvery == 0 || epoch == recipe.epochs {
+                let evaluator = evaluate(model, on: data.val)
+                valMIoU = evaluator.overall.meanIoU
+                points.append(CurvePoint(epoch: epoch, step: step, split: "val", mIoU: evaluator.overall.meanIoU,
+                                         oIoU: evaluator.overall.overallIoU))
+                if recipe.checkpoint == .bestVal, valMIoU! > (best?.mIoU ?? -1) {
+                    best = (valMIoU!, epoch, Self.snapshot(model))
+                }
+            }
+            try onEpoch(points)
+            progress?.epochFinished(epoch: epoch, valMIoU: valMIoU)
+        }
+        if let best { Self.restore(model, best.snapshot) }
+        let peakTensorBytes = BufferPool.shared.peakLiveBytes
+
+        let val = evaluate(model, on: data.val), test = evaluate(model, on: data.test)
+        var metrics = val.metricValues(split: "val") + test.metricValues(split: "test")
+        metrics.append(MetricValue(split: "val", name: "selectedEpoch", value: Double(best?.epoch ?? recipe.epochs)))
+        let costs = RunCosts.measure(model, data: data, trainSecondsPerStep: trainSeconds / Double(Swift.max(step, 1)),
+                                     trainSecondsPerEpoch: trainSeconds / Double(recipe.epochs), peakTensorBytes: peakTensorBytes)
+        let summary = String(format: "test mIoU %.2f, oIoU %.2f (epoch %d chosen on val)", 100 * test.overall.meanIoU,
+                             100 * test.overall.overallIoU, best?.epoch ?? recipe.epochs)
+        return Outcome(metrics: metrics, costs: costs, summary: summary)
+    }
+
+    /// Metrics of `model` on a split, in evaluation mode, broken down by the samples' tags.
+    func evaluate(_ model: Segmenter, on dataset: PreparedDataset) -> SegmentationEvaluator {
+        model.eval()
+        defer { model.train() }
+        var evaluator = SegmentationEvaluator()
+        let loader = BatchLoader(dataset: dataset, batchSize: recipe.batchSize, shuffle: false)
+        for index in 0..<loader.batchCount {
+            let batch = loader.batch(epoch: 0, index: index)
+            let logits = withNoGrad { model(batch) }
+            evaluator.addBatch(classLogits: logits.scalars, targets: batch.masks.scalars.map { $0 >= 0.5 ? 1 : 0 },
+                               batch: batch.batchSize, tags: batch.tags.map(\.breakdown))
+        }
+        return evaluator
+    }
+
+    /// Copies of every parameter and buffer (the checkpoint chosen on val is kept in memory).
+    static func snapshot(_ model: Module) -> [[Float]] {
+        (model.namedParameters() + model.namedBuffers()).map { $0.tensor.scalars }
+    }
+
+    static func restore(_ model: Module, _ values: [[Float]]) {
+        for ((_, tensor), saved) in zip(model.namedParameters() + model.namedBuffers(), values) {
+            saved.withUnsafeBufferPointer { tensor.storage.pointer.update(from: $0.baseAddress!, count: saved.count) }
+        }
+    }
+}
+
+/// Monotonic seconds.
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }

@@ -1,0 +1,114 @@
+/// A validated ablation spec: everything needed to plan and run it, with every component and parameter
+/// resolved against the registry. Produced only by `SpecLoader` / `SpecValidator`, so holding one means
+/// the spec is valid.
+public struct AblationSpec: Sendable {
+    /// Spec name: its own `name` key, else the file stem. Names the results folder.
+    public var name: String
+    public var description: String?
+    /// The spec file as the user named it (for messages and provenance).
+    public var file: String
+    /// SHA-256 hex of the canonical JSON of the merged spec (after `extends` and `--set`).
+    public var specHash: String
+    /// The merged spec document that was validated (after `extends` and `--set`).
+    public var document: JSONValue
+    public var dataset: DatasetSpec
+    /// The base model every variant starts from.
+    public var baseModel: ModelConfig
+    public var train: TrainingRecipe
+    /// Training seeds; every cell runs once per seed.
+    public var seeds: [Int]
+    /// The variants, expanded (rows in file order; grids in row-major order over the grid's keys).
+    public var cells: [Cell]
+    /// Name of the cell that deltas are computed against.
+    public var baseline: String
+    public var report: ReportOptions
+}
+
+/// One variant of the spec: a display name and a fully resolved model.
+public struct Cell: Hashable, Sendable {
+    /// Position in the spec's variant order (row order of tables).
+    public var index: Int
+    /// Display name (a row's `name`, or the grid labels joined by " + ").
+    public var name: String
+    public var model: ModelConfig
+}
+
+/// A choice for every slot.
+public struct ModelConfig: Hashable, Sendable {
+    public var choices: [ComponentSlot: ComponentChoice]
+
+    public init(_ choices: [ComponentSlot: ComponentChoice]) { self.choices = choices }
+
+    /// The choice in `slot` (present in every validated config).
+    public subscript(slot: ComponentSlot) -> ComponentChoice {
+        guard let c = choices[slot] else { preconditionFailure("ModelConfig has no \(slot.rawValue); it was not validated") }
+        return c
+    }
+
+    /// `{"alignment":{"name":…,"params":{…}},"backbone":…}`.
+    public var json: JSONValue {
+        .object(ComponentSlot.allCases.compactMap { slot in choices[slot].map { (slot.rawValue, $0.json) } })
+    }
+}
+
+/// The dataset section: a kind (`synthetic`, `folder`, `refsegrs`, `rrsisd`) and its parameters.
+public struct DatasetSpec: Hashable, Sendable {
+    public var kind: String
+    public var params: ComponentParams
+
+    /// Canonical JSON of the section, parameters with defaults filled in.
+    public var json: JSONValue { .object([("name", .string(kind)), ("params", params.json)]) }
+
+    /// Default dataset fingerprint: SHA-256 of the canonical section. For the synthetic benchmark this
+    /// identifies the data exactly (the generator is deterministic); a runner that hashes real dataset
+    /// files passes its own fingerprint to the planner instead.
+    public var fingerprint: String { SHA256.hex("dataset-v1\n" + CanonicalJSON.render(json)) }
+}
+
+/// Which checkpoint is tested.
+public enum CheckpointSelection: String, Sendable, CaseIterable {
+    /// The epoch with the best val mIoU.
+    case bestVal = "best-val"
+    /// The final epoch.
+    case last
+}
+
+/// The training recipe (see `SpecSections.train` for meanings, defaults and ranges).
+public struct TrainingRecipe: Hashable, Sendable {
+    public var epochs: Int
+    public var batchSize: Int
+    public var lr: Double
+    public var weightDecay: Double
+    public var optimizer: String
+    /// Warm-up length in epochs.
+    public var warmup: Int
+    public var checkpoint: CheckpointSelection
+    public var evalEvery: Int
+    /// The same values as declared parameters (canonical JSON, flattened params).
+    public var params: ComponentParams
+
+    init(_ p: ComponentParams) throws {
+        epochs = try p.int("epochs"); batchSize = try p.int("batchSize"); lr = try p.double("lr")
+        weightDecay = try p.double("weightDecay"); optimizer = try p.string("optimizer"); warmup = try p.int("warmup")
+        checkpoint = CheckpointSelection(rawValue: try p.string("checkpoint")) ?? .bestVal
+        evalEvery = try p.int("evalEvery"); params = p
+    }
+}
+
+/// Report options (see `SpecSections.report`).
+public struct ReportOptions: Hashable, Sendable {
+    /// `"test"` or `"val"`.
+    public var split: String
+    public var primary: Metric
+    public var decimals: Int
+    public var latex: Bool
+
+    public init(split: String = "test", primary: Metric = .mIoU, decimals: Int = 2, latex: Bool = false) {
+        self.split = split; self.primary = primary; self.decimals = decimals; self.latex = latex
+    }
+
+    init(_ p: ComponentParams) throws {
+        self.init(split: try p.string("split"), primary: Metric(rawValue: try p.string("primary")) ?? .mIoU,
+                  decimals: try p.int("decimals"), latex: try p.bool("latex"))
+    }
+}

@@ -1,0 +1,56 @@
+/// Declarations of the non-component sections of a spec — the training recipe, the dataset kinds and
+/// the report options — as `ParameterSpec`s, so they validate and document like components do.
+public enum SpecSections {
+    /// Keys allowed at the top level of a spec.
+    public static let topLevelKeys = ["name", "description", "extends", "dataset", "model", "train", "seeds",
+                                      "variants", "baseline", "report"]
+
+    /// `train`: the training recipe shared by every cell.
+    public static let train: [ParameterSpec] = [
+        .int("epochs", default: 10, range: 1...10_000, doc: "passes over the training split"),
+        .int("batchSize", default: 16, range: 1...4096, doc: "samples per optimisation step"),
+        .double("lr", default: 3e-4, range: 1e-9...1, doc: "peak learning rate"),
+        .double("weightDecay", default: 0.01, range: 0...1, doc: "decoupled weight decay (AdamW)"),
+        .choice("optimizer", ["adamw", "sgd"], default: "adamw", doc: "optimiser"),
+        .int("warmup", default: 0, range: 0...10_000, doc: "epochs of linear learning-rate warm-up (at most epochs)"),
+        .choice("checkpoint", ["best-val", "last"], default: "best-val",
+                doc: "which epoch is tested: best val mIoU, or the last (never chosen on test)"),
+        .int("evalEvery", default: 1, range: 1...10_000, doc: "evaluate on val every this many epochs (and after the last)"),
+    ]
+
+    /// A kind of dataset a spec may name in `dataset.name`, with its parameters.
+    public struct DatasetKind: Sendable {
+        public var name: String
+        public var doc: String
+        public var parameters: [ParameterSpec]
+    }
+
+    /// The dataset kinds, `synthetic` first (the default benchmark).
+    public static let datasets: [DatasetKind] = [
+        DatasetKind(name: "synthetic", doc: "built-in synthetic RRSIS scenes, generated deterministically from the seed", parameters: [
+            .int("imageSize", default: 64, range: 32...1024, doc: "side of the square images, pixels"),
+            .int("train", default: 2000, range: 1...1_000_000, doc: "training samples"),
+            .int("val", default: 400, range: 1...1_000_000, doc: "validation samples"),
+            .int("test", default: 400, range: 1...1_000_000, doc: "test samples"),
+            .int("seed", default: 0, range: 0...Int.max, doc: "generator seed (independent of the training seeds)"),
+            .double("noise", default: 6, range: 0...60, doc: "per-pixel noise standard deviation, 0…255 units"),
+        ]),
+        DatasetKind(name: "folder", doc: "a folder in the RRSIS-D layout (images/, masks/, a manifest)", parameters: [
+            .string("path", default: nil, doc: "folder path, absolute or relative to the working directory"),
+        ]),
+        DatasetKind(name: "refsegrs", doc: "RefSegRS in its published layout", parameters: [
+            .string("path", default: nil, doc: "dataset root, absolute or relative to the working directory"),
+        ]),
+        DatasetKind(name: "rrsisd", doc: "RRSIS-D in its published layout", parameters: [
+            .string("path", default: nil, doc: "dataset root, absolute or relative to the working directory"),
+        ]),
+    ]
+
+    /// `report`: how tables are rendered.
+    public static let report: [ParameterSpec] = [
+        .choice("split", ["test", "val"], default: "test", doc: "split whose metrics fill the table"),
+        .choice("primary", Metric.allCases.map(\.name), default: "mIoU", doc: "metric of the Δ-vs-baseline column"),
+        .int("decimals", default: 2, range: 0...4, doc: "decimals of percentages in tables"),
+        .bool("latex", default: false, doc: "also write table.tex"),
+    ]
+}

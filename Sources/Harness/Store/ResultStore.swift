@@ -1,0 +1,157 @@
+import Foundation
+import GRDB
+
+/// Problems opening or writing the store, as sentences naming the file.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    /// The database has migrations this build does not know: a newer FIABench wrote it.
+    case newerSchema(path: String, unknownMigrations: [String])
+    /// The file could not be opened or migrated.
+    case cannotOpen(path: String, reason: String)
+    /// A write named a run that was never begun.
+    case unknownRun(runKey: String)
+
+    public var description: String {
+        switch self {
+        case let .newerSchema(path, unknown):
+            return "\(path) was written by a newer FIABench (schema migrations \(unknown.joined(separator: ", ")) are unknown to this build). "
+                + "Update this checkout, or write to another database with --store."
+        case let .cannotOpen(path, reason):
+            return "Cannot open the results database \(path): \(reason)."
+        case let .unknownRun(key):
+            return "Run \(key) is not in the store; call beginRun before recording epochs or finishing it."
+        }
+    }
+}
+
+/// The results database: one SQLite file (WAL mode) through GRDB, written in one transaction per
+/// begun run, finished epoch and finished run, so a kill loses at most the epoch in flight.
+public final class ResultStore: Sendable {
+    /// Default location, relative to the working directory.
+    public static let defaultPath = "Results/fiabench.sqlite"
+
+    /// The database file.
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating the file and its folder if needed) and migrates the store.
+    /// - Throws: `StoreError.newerSchema` for a database from a newer schema (it is left untouched).
+    public init(path: String = ResultStore.defaultPath) throws {
+        self.path = path
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            var config = Configuration()
+            config.busyMode = .timeout(10)
+            config.foreignKeysEnabled = true
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: "\(error)")
+        }
+        let migrator = StoreSchema.migrator
+        let (superseded, applied) = try Self.wrap(path) {
+            try pool.read { db in (try migrator.hasBeenSuperseded(db), try migrator.appliedIdentifiers(db)) }
+        }
+        if superseded {
+            let known = Set(try Self.wrap(path) { try pool.read { try migrator.appliedMigrations($0) } })
+            throw StoreError.newerSchema(path: path, unknownMigrations: applied.subtracting(known).sorted())
+        }
+        try Self.wrap(path) { try migrator.migrate(pool) }
+    }
+
+    static func wrap<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as StoreError { throw e } catch { throw StoreError.cannotOpen(path: path, reason: "\(error)") }
+    }
+
+    /// Starts (or restarts) a run: replaces any earlier row with this key — and its curves, metrics and
+    /// costs — by a `running` row with `record`'s provenance, and writes the flattened config to `params`.
+    public func beginRun(_ record: RunRecord) throws {
+        let params = Self.flatten(record.config) + [("seed", String(record.seed))]
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM runs WHERE run_key = ?", arguments: [record.runKey])
+            try db.execute(sql: """
+                INSERT INTO runs (run_key, spec_name, spec_file, spec_hash, cell_name, cell_index, seed, commit_sha, dirty,
+                  toolchain, host, cores, threads, status, started_at, config, config_hash, dataset_fingerprint)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)
+                """, arguments: [record.runKey, record.specName, record.specFile, record.specHash, record.cellName, record.cellIndex,
+                                 record.seed, record.commit, record.dirty, record.toolchain, record.host, record.cores, record.threads,
+                                 Timestamp.string(record.startedAt), record.config, record.configHash, record.datasetFingerprint])
+            for (key, value) in params {
+                try db.execute(sql: "INSERT INTO params (run_key, key, value) VALUES (?, ?, ?)", arguments: [record.runKey, key, value])
+            }
+        }
+    }
+
+    /// Records one finished epoch's curve points (training losses and/or validation figures) in one transaction.
+    public func recordEpoch(runKey: String, points: [CurvePoint]) throws {
+        try pool.write { db in
+            try Self.requireRun(runKey, db)
+            for p in points {
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO curves (run_key, epoch, step, split, loss, lr, seconds, miou, oiou)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [runKey, p.epoch, p.step, p.split, p.loss, p.lr, p.seconds, p.mIoU, p.oIoU])
+            }
+        }
+    }
+
+    /// Finishes a run in one transaction: its metrics and costs (replacing any written before) and status `finished`.
+    public func finishRun(runKey: String, metrics: [MetricValue], costs: [CostRecord], finishedAt: Date = Date()) throws {
+        try pool.write { db in
+            try Self.requireRun(runKey, db)
+            try db.execute(sql: "DELETE FROM metrics WHERE run_key = ?", arguments: [runKey])
+            try db.execute(sql: "DELETE FROM costs WHERE run_key = ?", arguments: [runKey])
+            for m in metrics {
+                try db.execute(sql: "INSERT INTO metrics (run_key, split, name, tag, value) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [runKey, m.split, m.name, m.tag, m.value])
+            }
+            for c in costs {
+                try db.execute(sql: """
+                    INSERT INTO costs (run_key, component, params, macs, flops, train_s_per_step, train_s_per_epoch,
+                      infer_ms_per_image, peak_memory_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [runKey, c.component, c.params, c.macs, c.flops, c.trainSecondsPerStep, c.trainSecondsPerEpoch,
+                                     c.inferenceMsPerImage, c.peakMemoryBytes])
+            }
+            try db.execute(sql: "UPDATE runs SET status = 'finished', finished_at = ?, error = NULL WHERE run_key = ?",
+                           arguments: [Timestamp.string(finishedAt), runKey])
+        }
+    }
+
+    /// Marks a run failed with a message (its partial curves stay for diagnosis).
+    public func failRun(runKey: String, message: String, at date: Date = Date()) throws {
+        try pool.write { db in
+            try Self.requireRun(runKey, db)
+            try db.execute(sql: "UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE run_key = ?",
+                           arguments: [Timestamp.string(date), message, runKey])
+        }
+    }
+
+    private static func requireRun(_ runKey: String, _ db: Database) throws {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE run_key = ?", arguments: [runKey]) != nil else {
+            throw StoreError.unknownRun(runKey: runKey)
+        }
+    }
+
+    /// Canonical config JSON → (dotted key, canonical JSON value) pairs, objects flattened, arrays kept whole:
+    /// `model.alignment.params.spatial` → `true`.
+    static func flatten(_ config: String) -> [(String, String)] {
+        guard let json = try? JSONParser.parse(config) else { return [] }
+        return json.leaves().map { ($0.path, CanonicalJSON.render($0.value)) }
+    }
+}
+
+/// Timestamps are stored as ISO 8601 text in UTC with milliseconds (`2026-11-29T05:30:00.123Z`): sortable,
+/// and readable in the `sqlite3` shell and by pandas.
+enum Timestamp {
+    static func string(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: date)
+    }
+
+    static func date(_ text: String?) -> Date? {
+        guard let text else { return nil }
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.date(from: text)
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import Harness
+
+/// `ablate`: plan, run and report RRSIS ablations. Every subcommand is a few lines calling `Harness`.
+struct Ablate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ablate",
+        abstract: "Plan, run and report referring remote-sensing segmentation ablations.",
+        subcommands: [RunCommand.self, ListCommand.self, PlanCommand.self, ReportCommand.self],
+        defaultSubcommand: RunCommand.self)
+}
+
+/// Options shared by the commands that take a spec.
+struct SpecOptions: ParsableArguments {
+    @Argument(help: "The ablation spec, e.g. Ablations/fiam_vs_coarse.json (path case is forgiven).")
+    var spec: String
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a spec key, e.g. --set train.epochs=2 (JSON-typed value; repeatable).",
+                                                         valueName: "key=value"))
+    var overrides: [String] = []
+
+    @Option(help: "The results database.")
+    var store: String = ResultStore.defaultPath
+
+    @Option(help: "Fold this commit into run keys (reruns on a new commit become new runs).")
+    var commit: String?
+}

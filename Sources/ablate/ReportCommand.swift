@@ -1,0 +1,17 @@
+import ArgumentParser
+import Harness
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Write Results/<spec>/table.md and table.csv from the database alone, and print the table.")
+
+    @OptionGroup var options: SpecOptions
+
+    @Option(help: "Folder that receives <spec>/table.md and table.csv.")
+    var results: String = "Results"
+
+    func run() throws {
+        print(try HarnessCommands.report(spec: options.spec, overrides: options.overrides, storePath: options.store,
+                                         resultsRoot: results, commit: options.commit), terminator: "")
+    }
+}

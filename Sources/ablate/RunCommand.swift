@@ -1,0 +1,26 @@
+import ArgumentParser
+import Harness
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Train and evaluate every pending run of a spec, then write Results/<spec>/table.md and table.csv (the default command).")
+
+    @OptionGroup var options: SpecOptions
+
+    @Option(help: "Folder that receives <spec>/table.md and table.csv.")
+    var results: String = "Results"
+
+    @Flag(help: "Train runs again even if the store has them finished.")
+    var force = false
+
+    func run() throws {
+        var runner = AblationRunner(specPath: options.spec)
+        runner.overrides = options.overrides
+        runner.storePath = options.store
+        runner.resultsRoot = results
+        runner.commit = options.commit
+        runner.force = force
+        print(try runner.run(), terminator: "")
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+@testable import Harness
+
+/// The per-tag breakdown, from hand-made stored metrics (test inputs, not model results).
+struct BreakdownTests {
+    static func table() throws -> (ReportTable?, TempDir) {
+        let dir = try TempDir()
+        let store = try ResultStore(path: dir.path + "/b.sqlite")
+        let plan = Plan(try Fixtures.alignment())
+        for run in plan.runs {
+            let c = Double(run.cell.index), s = Double(run.seed)
+            try store.beginRun(RunRecord(run, of: plan, commit: nil, dirty: nil, toolchain: "t", host: "h", cores: 2, threads: 2))
+            let tagged: [(String, Double, Int)] = [("positionNeeded=true", 0.3 + 0.1 * c + 0.01 * s, 40), ("positionNeeded=false", 0.7, 60),
+                                                    ("scale=large", 0.8, 70), ("scale=small", 0.2 + 0.05 * c, 30)]
+            var metrics = [MetricValue(split: "test", name: "mIoU", value: 0.5)]
+            for (tag, value, n) in tagged {
+                metrics += [MetricValue(split: "test", name: "mIoU", tag: tag, value: value),
+                            MetricValue(split: "test", name: "oIoU", tag: tag, value: 0.99),
+                            MetricValue(split: "test", name: "samples", tag: tag, value: Double(n))]
+            }
+            try store.finishRun(runKey: run.runKey, metrics: metrics, costs: [])
+        }
+        return (try BreakdownBuilder.build(plan, store: store), dir)
+    }
+
+    @Test func columnsAreTagsInNaturalOrderWithSampleCounts() throws {
+        let (table, dir) = try Self.table()
+        defer { dir.remove() }
+        let t = try #require(table)
+        #expect(t.columns.map(\.title) == ["positionNeeded=false (n=60)", "positionNeeded=true (n=40)", "scale=small (n=30)", "scale=large (n=70)"])
+        // FIAM (cell 2), position-needed samples: 50, 51, 52 % → 51 ± 1.
+        #expect(t.text(row: t.rows[2], column: t.columns[1]) == "51.00 ± 1.00")
+        #expect(t.best(t.columns[1]) == [2] && t.best(t.columns[0]) == [])   // all rows tie: nothing marked
+    }
+
+    @Test func markdownMatchesGolden() throws {
+        let (table, dir) = try Self.table()
+        defer { dir.remove() }
+        try ReportTests.golden("alignment_breakdown.md", MarkdownReport.render(try #require(table)))
+    }
+
+    @Test func noTaggedMetricsMeansNoBreakdown() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let store = try ResultStore(path: dir.path + "/b.sqlite")
+        #expect(try BreakdownBuilder.build(Plan(try Fixtures.alignment()), store: store) == nil)
+    }
+}
+
+/// The per-component cost table from hand-made stored costs (test inputs, not measurements).
+struct CostTableTests {
+    @Test func componentsInDataFlowOrderWithMeansAndGolden() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let store = try ResultStore(path: dir.path + "/c.sqlite")
+        let plan = Plan(try Fixtures.alignment { try $0.set("seeds", "[0, 1]") }.get())
+        for run in plan.runs {
+            try store.beginRun(RunRecord(run, of: plan, commit: nil, dirty: nil, toolchain: "t", host: "h", cores: 2, threads: 2))
+            let extra = run.cell.index * 20_000
+            try store.finishRun(runKey: run.runKey, metrics: [], costs: [
+                CostRecord(component: "text", params: 100_000, macs: 2_000_000),
+                CostRecord(component: "backbone", params: 1_500_000, macs: 300_000_000),
+                CostRecord(component: "alignment", params: 50_000 + extra, macs: 10_000_000 + 1000 * extra),
+                CostRecord(component: CostRecord.total, params: 1_650_000 + extra, peakMemoryBytes: 200_000_000 + 10_000_000 * run.seed),
+            ])
+        }
+        let table = try #require(try CostTableBuilder.build(plan, store: store))
+        #expect(table.columns.map(\.title) == ["backbone params (M)", "backbone GMACs", "text params (M)", "text GMACs",
+                                               "alignment params (M)", "alignment GMACs", "Peak memory (MB)"])
+        #expect(table.text(row: table.rows[2], column: table.columns[4]) == "0.090")
+        #expect(table.text(row: table.rows[0], column: table.columns[6]) == "205 ± 7")   // 200 and 210 MB
+        #expect(table.best(table.columns[4]) == [0])
+        try ReportTests.golden("alignment_costs.md", MarkdownReport.render(table))
+    }
+}
