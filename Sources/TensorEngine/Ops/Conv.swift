@@ -153,6 +153,7 @@ struct ConvGeometry {
         let gx = needInput ? Tensor(shape: x.shape, storage: Storage(uninitialized: x.count)) : nil
         let gw = needWeight ? Tensor.zeros(weight.shape) : nil
         let lock = NSLock()
+        var partials: [(Int, Storage)] = []
         let colsCount = isPointwise ? 0 : kAll * p
         // Scratch: [columns | column gradients | this chunk's dW partial sum]
         forEachChunk(scratchCount: 2 * colsCount + weight.count) { images, scratch, parallel in
@@ -180,9 +181,16 @@ struct ConvGeometry {
                     }
                 }
             }
-            if let gw, !images.isEmpty {
-                lock.lock(); fia_add_inplace(gw.storage.pointer, partial, weight.count); lock.unlock()
+            if gw != nil, !images.isEmpty {
+                let copy = Storage(uninitialized: weight.count)
+                fia_copy(partial, copy.pointer, weight.count)
+                lock.lock(); partials.append((images.lowerBound, copy)); lock.unlock()
             }
+        }
+        // Sum the chunks' partial dW in image order, so the result does not depend on which core
+        // finished first (bit-identical reruns: a resumed ablation reproduces an uninterrupted one).
+        if let gw {
+            for (_, p) in partials.sorted(by: { $0.0 < $1.0 }) { fia_add_inplace(gw.storage.pointer, p.pointer, weight.count) }
         }
         return (gx, gw)
     }
