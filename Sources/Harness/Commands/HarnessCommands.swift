@@ -30,7 +30,7 @@ public enum HarnessCommands {
     /// planning never creates a database) and the estimates: `estimate`'s (model-based), else those
     /// measured on finished runs of the same cell.
     public static func plan(spec path: String, overrides: [String] = [], storePath: String = ResultStore.defaultPath,
-                            commit: String? = nil, estimate: @escaping (Cell) -> Estimate? = { _ in nil }) throws -> String {
+                            commit: String? = nil, estimate: ((Cell) -> Estimate?)? = nil) throws -> String {
         let spec = try SpecLoader().load(path, overrides: overrides)
         let plan = Plan(spec, commit: commit)
         var statuses: [String: RunStatus] = [:]
@@ -40,7 +40,8 @@ public enum HarnessCommands {
             statuses = try store.statuses(of: plan.runs.map(\.runKey))
             stored = try StoredEstimates.collect(plan, store: store)
         }
-        return PlanRenderer(estimate: StoredEstimates.combine(estimate, stored: stored)).render(plan, statuses: statuses)
+        let modelBased = estimate ?? RunEstimates.macs(spec)
+        return PlanRenderer(estimate: StoredEstimates.combine(modelBased, stored: stored)).render(plan, statuses: statuses)
     }
 
     /// `ablate report SPEC`: builds the tables from the store alone and writes them under

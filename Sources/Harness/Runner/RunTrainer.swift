@@ -51,7 +51,7 @@ struct RunTrainer {
             let epochSeconds = now() - epochStart
             trainSeconds += epochSeconds
             var points = [CurvePoint(epoch: epoch, step: step, split: "train", loss: lossSum / Double(stepsPerEpoch),
-                                     lr: Double(optimizer.learningRate), seconds: epochSeconds)]
+                                     lr: Double(optimizer.learningRate), seconds: trainSeconds)]
             var valMIoU: Double?
             if epoch % recipe.evalEvery == 0 || epoch == recipe.epochs {
                 let evaluator = evaluate(model, on: data.val)

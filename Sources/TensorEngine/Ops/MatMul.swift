@@ -46,6 +46,21 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
     return y.recordingGradient(of: a, b, op: "matmul") { gy in
         let gp = gy.storage.pointer
         var ga: Tensor?, gb: Tensor?
+        if shared && !transposeA {
+            // B is shared and A's batches stack into one [batch·M, K] matrix: one GEMM each way.
+            if a.requiresGrad {
+                let g = Tensor(shape: a.shape, storage: Storage(uninitialized: a.count))
+                sgemm(transA: false, transB: !transposeB, m: batch * m, n: k, k: n, gp, bp, g.storage.pointer)
+                ga = g
+            }
+            if b.requiresGrad {
+                let g = Tensor(shape: b.shape, storage: Storage(uninitialized: b.count))
+                if transposeB { sgemm(transA: true, transB: false, m: n, n: k, k: batch * m, gp, ap, g.storage.pointer) }
+                else { sgemm(transA: true, transB: false, m: k, n: n, k: batch * m, ap, gp, g.storage.pointer) }
+                gb = g
+            }
+            return [ga, gb]
+        }
         if a.requiresGrad {
             // dA = dY·Bᵀ (or its transpose when A was used transposed)
             let g = Tensor(shape: a.shape, storage: Storage(uninitialized: a.count))

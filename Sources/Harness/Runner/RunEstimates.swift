@@ -1,0 +1,22 @@
+import NN
+import RRSISModels
+
+/// Model-based estimates for `ablate plan`, before anything trains: the cell's model is built and one
+/// forward pass at batch 1 and the spec's image size is counted (no data is generated). The time
+/// estimate, when runs of the cell have finished before, comes from the store (`StoredEstimates`).
+public enum RunEstimates {
+    public static func macs(_ spec: AblationSpec) -> (Cell) -> Estimate? {
+        { cell in
+            guard let size = try? spec.dataset.params.int("imageSize"),
+                  let length = try? cell.model.choices[.text]?.params.int("maxLength"),
+                  let model = try? ModelBuilders.segmenter(cell.model, vocabulary: 2, seed: 0) else { return nil }
+            model.eval()
+            let ones = Tensor.ones([1, length])
+            let text = TextInput(tokens: [Int](repeating: 1, count: length), batch: 1, length: length, fullMask: ones,
+                                 objectMask: ones, positionMask: ones)
+            let counter = CostCounter()
+            let out = Cost.counting(into: counter) { withNoGrad { model(Tensor.zeros([1, 3, size, size]), text) } }
+            return out.failure == nil ? Estimate(macs: counter.totalMACs) : nil
+        }
+    }
+}
