@@ -14,6 +14,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Train runs again even if the store has them finished.")
     var force = false
 
+    @Flag(help: "Write the test split's predicted masks as PNGs under Results/<spec>/runs/<run key>/predictions/.")
+    var savePredictions = false
+
     func run() throws {
         var runner = AblationRunner(specPath: options.spec)
         runner.overrides = options.overrides
@@ -21,6 +24,7 @@ struct RunCommand: ParsableCommand {
         runner.resultsRoot = results
         runner.commit = options.commit
         runner.force = force
+        runner.savePredictions = savePredictions
         print(try runner.run(), terminator: "")
     }
 }

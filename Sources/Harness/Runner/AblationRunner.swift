@@ -16,6 +16,8 @@ public struct AblationRunner {
     public var commit: String?
     /// Train finished runs again.
     public var force = false
+    /// Write the test split's predicted masks as PNGs under `resultsRoot/<spec>/runs/<run key>/predictions/`.
+    public var savePredictions = false
     /// Where progress and the final table go.
     public var output: (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }
 
@@ -52,7 +54,11 @@ public struct AblationRunner {
         try store.beginRun(RunRecord(run, of: plan, environment: environment, threads: Parallel.workers))
         do {
             let model = try ModelBuilders.segmenter(run.cell.model, vocabulary: data.train.vocabulary.count, seed: UInt64(run.seed))
-            let trainer = RunTrainer(recipe: plan.spec.train, data: data, seed: run.seed, progress: progress)
+            var trainer = RunTrainer(recipe: plan.spec.train, data: data, seed: run.seed, progress: progress)
+            if savePredictions {
+                trainer.predictionsFolder = URL(fileURLWithPath: ReportWriter.folder(for: plan.spec.name, resultsRoot: resultsRoot))
+                    .appendingPathComponent("runs/\(run.runKey)/predictions")
+            }
             let steps = (data.train.count + plan.spec.train.batchSize - 1) / plan.spec.train.batchSize
             progress.runStarted(index: index, cell: run.cell.name, seed: run.seed, stepsPerEpoch: steps)
             let outcome = try trainer.run(model) { points in try store.recordEpoch(runKey: run.runKey, points: points) }

@@ -11,6 +11,8 @@ struct RunTrainer {
     let data: RunData
     let seed: Int
     let progress: ProgressReporter?
+    /// Where to write the test split's predicted masks as PNGs (`<id>.png`, 0/255), or nil.
+    var predictionsFolder: URL? = nil
 
     /// What a finished run stores.
     struct Outcome {
@@ -54,7 +56,7 @@ struct RunTrainer {
                                      lr: Double(optimizer.learningRate), seconds: trainSeconds)]
             var valMIoU: Double?
             if epoch % recipe.evalEvery == 0 || epoch == recipe.epochs {
-                let evaluator = evaluate(model, on: data.val)
+                let evaluator = try evaluate(model, on: data.val)
                 valMIoU = evaluator.overall.meanIoU
                 points.append(CurvePoint(epoch: epoch, step: step, split: "val", mIoU: evaluator.overall.meanIoU,
                                          oIoU: evaluator.overall.overallIoU))
@@ -68,7 +70,7 @@ struct RunTrainer {
         if let best { Self.restore(model, best.snapshot) }
         let peakTensorBytes = BufferPool.shared.peakLiveBytes
 
-        let val = evaluate(model, on: data.val), test = evaluate(model, on: data.test)
+        let val = try evaluate(model, on: data.val), test = try evaluate(model, on: data.test, savingTo: predictionsFolder)
         var metrics = val.metricValues(split: "val") + test.metricValues(split: "test")
         metrics.append(MetricValue(split: "val", name: "selectedEpoch", value: Double(best?.epoch ?? recipe.epochs)))
         let costs = RunCosts.measure(model, data: data, trainSecondsPerStep: trainSeconds / Double(Swift.max(step, 1)),
@@ -79,7 +81,7 @@ struct RunTrainer {
     }
 
     /// Metrics of `model` on a split, in evaluation mode, broken down by the samples' tags.
-    func evaluate(_ model: Segmenter, on dataset: PreparedDataset) -> SegmentationEvaluator {
+    func evaluate(_ model: Segmenter, on dataset: PreparedDataset, savingTo folder: URL? = nil) throws -> SegmentationEvaluator {
         model.eval()
         defer { model.train() }
         var evaluator = SegmentationEvaluator()
@@ -89,8 +91,20 @@ struct RunTrainer {
             let logits = withNoGrad { model(batch) }
             evaluator.addBatch(classLogits: logits.scalars, targets: batch.masks.scalars.map { $0 >= 0.5 ? 1 : 0 },
                                batch: batch.batchSize, tags: batch.tags.map(\.breakdown))
+            if let folder { try Self.savePredictions(logits, ids: batch.ids, to: folder) }
         }
         return evaluator
+    }
+
+    /// Writes each sample's argmax mask as an 8-bit PNG (255 = target).
+    static func savePredictions(_ logits: Tensor, ids: [String], to folder: URL) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (h, w) = (logits.shape[2], logits.shape[3])
+        let masks = Segmenter.prediction(logits).scalars
+        for (i, id) in ids.enumerated() {
+            let mask = masks[(i * h * w)..<((i + 1) * h * w)].map { $0 > 0.5 ? UInt8(255) : 0 }
+            try PNGCodec.writeMask(mask, width: w, height: h, to: folder.appendingPathComponent("\(id).png"))
+        }
     }
 
     /// Copies of every parameter and buffer (the checkpoint chosen on val is kept in memory).

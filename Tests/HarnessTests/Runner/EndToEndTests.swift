@@ -1,4 +1,5 @@
 import Foundation
+import RRSISData
 import Testing
 @testable import Harness
 
@@ -65,5 +66,23 @@ struct EndToEndTests {
         let retrained = try ResultStore(path: dir.path + "/fiabench.sqlite").metrics(runKey: cut.runKey)
         func key(_ m: MetricValue) -> String { "\(m.split)/\(m.name)/\(m.tag ?? "")" }
         #expect(retrained.sorted { key($0) < key($1) } == original.sorted { key($0) < key($1) })
+    }
+
+    @Test func savedPredictionsAreOneMaskPerTestSample() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        var r = runner(dir, log: Log())
+        r.overrides = ["train.epochs=1", "variants.rows=[{\"name\": \"FIAM\", \"model\": {\"alignment\": \"fiam\"}}]",
+                       "baseline=\"FIAM\""]
+        r.savePredictions = true
+        try r.run()
+        let runs = try ResultStore(path: dir.path + "/fiabench.sqlite").runs(spec: "smoke")
+        #expect(runs.count == 1)
+        let folder = dir.path + "/Results/smoke/runs/\(runs[0].record.runKey)/predictions"
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".png") }
+        #expect(files.count == 16)   // smoke.json's test split
+        let mask = try PNGCodec.readMask(URL(fileURLWithPath: folder + "/" + files[0]))
+        #expect(mask.width == 64 && mask.height == 64)
+        #expect(mask.mask.allSatisfy { $0 == 0 || $0 == 1 })
     }
 }
