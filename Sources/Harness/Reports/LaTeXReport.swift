@@ -11,6 +11,7 @@ public enum LaTeXReport {
             for (c, column) in table.columns.enumerated() {
                 let text = table.text(row: row, column: column)
                     .replacingOccurrences(of: " ± ", with: "\\,\\pm\\,").replacingOccurrences(of: "—", with: "--")
+                    .replacingOccurrences(of: "†", with: "^{\\dagger}").replacingOccurrences(of: "~", with: "^{\\sim}")
                 let math = text == "--" ? text : "$" + text + "$"
                 // \textbf does not reach into math mode; \boldmath does (digits and ±).
                 cells.append(best[c].contains(i) ? "{\\boldmath\(math)}" : math)

@@ -23,7 +23,8 @@ public enum MarkdownReport {
     /// What the numbers mean, in one paragraph (shared with the terminal rendering).
     public static func notes(_ table: ReportTable) -> String {
         "Metrics in percent on the \(table.split) split (checkpoint: \(table.checkpoint), chosen on val), "
-            + "mean ± sample std over seeds; Δ \(table.primary.name) in points vs the baseline; "
+            + "mean ± sample std over seeds; Δ \(table.primary.name) in points vs the baseline "
+            + "(~ within 2 standard errors of seed noise, † a single seed: neither is evidence of a difference); "
             + "best mean per column in bold (highest quality, lowest cost). Params and GMACs of one forward pass "
             + "at batch 1 and the evaluation resolution (FLOPs = 2 × MACs)."
     }

@@ -40,8 +40,9 @@ public enum ReportBuilder {
         }
         if let base = rows.first(where: \.isBaseline), let baseMean = base.cells[options.primary.name]?.mean {
             for i in rows.indices where !rows[i].isBaseline {
-                if let mean = rows[i].cells[options.primary.name]?.mean {
+                if let stats = rows[i].cells[options.primary.name], let mean = stats.mean {
                     rows[i].cells[ReportTable.deltaColumn] = SeedStatistics(values: [(seed: -1, value: mean - baseMean)])
+                    rows[i].deltaEvidence = DeltaEvidence.classify(stats, base.cells[options.primary.name]!)
                 }
             }
         }

@@ -52,6 +52,36 @@ public struct ReportRow: Equatable, Sendable {
     public var plannedSeeds: [Int]
     /// Column id → statistics (the Δ column holds one value: the difference of means).
     public var cells: [String: SeedStatistics]
+    /// How much the Δ vs baseline can be trusted (nil for the baseline or without data).
+    public var deltaEvidence: DeltaEvidence? = nil
+}
+
+/// Whether a difference of means over seeds is more than seed noise. Short trainings are noisy, so a
+/// table never presents a single-seed difference, or one inside the seeds' spread, as a finding.
+public enum DeltaEvidence: String, Equatable, Sendable {
+    /// Fewer than two seeds on one side: no spread to compare against (rendered with †).
+    case singleSeed
+    /// |Δ| < 2 standard errors of the difference, √(s²ₐ/nₐ + s²ᵦ/nᵦ) (rendered with ~).
+    case withinNoise
+    /// |Δ| ≥ 2 standard errors.
+    case beyondNoise
+
+    /// Classifies the difference between two rows' per-seed values.
+    public static func classify(_ a: SeedStatistics, _ b: SeedStatistics) -> DeltaEvidence {
+        guard let ma = a.mean, let mb = b.mean, let sa = a.std, let sb = b.std else { return .singleSeed }
+        let se = (sa * sa / Double(a.values.count) + sb * sb / Double(b.values.count)).squareRoot()
+        if se == 0 { return ma == mb ? .withinNoise : .beyondNoise }
+        return Swift.abs(ma - mb) >= 2 * se ? .beyondNoise : .withinNoise
+    }
+
+    /// The mark after a Δ value.
+    public var mark: String {
+        switch self {
+        case .singleSeed: return "†"
+        case .withinNoise: return "~"
+        case .beyondNoise: return ""
+        }
+    }
 }
 
 /// A paper-style table: variants × (metrics, Δ vs baseline, costs), with values in display units
@@ -96,7 +126,7 @@ public struct ReportTable: Equatable, Sendable {
     /// The text of a cell: `71.23 ± 0.45` (`71.23` for a single seed), signed for Δ, "—" without data.
     public func text(row: ReportRow, column: ReportColumn) -> String {
         guard let stats = row.cells[column.id], let mean = stats.mean else { return "—" }
-        if column.id == Self.deltaColumn { return Format.signed(mean, column.decimals) }
+        if column.id == Self.deltaColumn { return Format.signed(mean, column.decimals) + (row.deltaEvidence?.mark ?? "") }
         guard column.showsSpread, let std = stats.std else { return Format.fixed(mean, column.decimals) }
         return Format.fixed(mean, column.decimals) + " ± " + Format.fixed(std, column.decimals)
     }
