@@ -4,12 +4,16 @@ import RRSISData
 /// Why a spec's dataset could not be prepared.
 public enum RunDataError: Error, CustomStringConvertible {
     case missingPath(kind: String, spec: String)
+    /// `dataset.path` names no folder.
+    case missingFolder(path: String, spec: String)
     case emptySplit(split: String, dataset: String)
 
     public var description: String {
         switch self {
         case let .missingPath(kind, spec):
-            return "\(spec): dataset \"\(kind)\" needs dataset.params.path, the folder that holds it (e.g. \"path\": \"/data/\(kind)\")."
+            return "\(spec): dataset \"\(kind)\" needs dataset.path, the folder that holds it (e.g. \"path\": \"/data/\(kind)\")."
+        case let .missingFolder(path, spec):
+            return "\(spec): dataset.path: no folder \"\(path)\"; give the dataset root, absolute or relative to the working directory."
         case let .emptySplit(split, dataset):
             return "dataset \(dataset): the \(split) split has no samples; training needs train, val and test samples."
         }
@@ -34,7 +38,8 @@ public struct RunData {
                                                ? try spec.dataset.params.int("imageSize") : nil)
         self.report = report
         for (name, samples) in [("train", splits.train), ("val", splits.val), ("test", splits.test)] where samples.isEmpty {
-            throw RunDataError.emptySplit(split: name, dataset: spec.dataset.kind)
+            // Name what was skipped: an empty split is usually a manifest whose records were all rejected.
+            throw RunDataError.emptySplit(split: name, dataset: spec.dataset.kind + (report.skipped.isEmpty ? "" : " (\(report))"))
         }
         let vocabulary = Vocabulary(building: splits.train.map(\.expression))
         let decoupler = PhraseDecoupler(classList: source.classList)
@@ -60,11 +65,26 @@ public struct RunData {
             return .synthetic(config, cacheRoot: cacheRoot)
         case "refsegrs":
             guard let path = try? p.string("path") else { throw RunDataError.missingPath(kind: "refsegrs", spec: spec.file) }
-            return .refSegRS(root: URL(fileURLWithPath: path))
+            return .refSegRS(root: try datasetRoot(path, spec: spec))
         default:
             guard let path = try? p.string("path") else { throw RunDataError.missingPath(kind: spec.dataset.kind, spec: spec.file) }
-            return .folder(root: URL(fileURLWithPath: path), classList: spec.dataset.kind == "rrsisd" ? ClassLists.rrsisD : ClassLists.synthetic)
+            return .folder(root: try datasetRoot(path, spec: spec),
+                           classList: spec.dataset.kind == "rrsisd" ? ClassLists.rrsisD : ClassLists.synthetic)
         }
+    }
+
+    /// `dataset.path` as a folder URL. A relative path is resolved against the working directory (the
+    /// project) and, like a spec's `extends`, may not lead out of it through `..`.
+    /// - Throws: `SpecError` (`pathEscapes` at `dataset.path`) or `RunDataError.missingFolder`.
+    static func datasetRoot(_ path: String, spec: AblationSpec) throws -> URL {
+        if !path.hasPrefix("/"), PathResolver.normalise(path) == nil {
+            throw SpecError(file: spec.file, issues: [SpecIssue(path: "dataset.path", .pathEscapes(path: path, root: "the working directory"))])
+        }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw RunDataError.missingFolder(path: path, spec: spec.file)
+        }
+        return URL(fileURLWithPath: path)
     }
 }
 

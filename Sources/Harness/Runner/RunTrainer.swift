@@ -13,6 +13,8 @@ struct RunTrainer {
     let progress: ProgressReporter?
     /// Where to write the test split's predicted masks as PNGs (`<id>.png`, 0/255), or nil.
     var predictionsFolder: URL? = nil
+    /// Consulted before every step; when it returns true the run stops there with `TrainingStopped`.
+    var shouldStop: () -> Bool = { false }
 
     /// What a finished run stores.
     struct Outcome {
@@ -40,6 +42,7 @@ struct RunTrainer {
             var lossSum = 0.0
             let epochStart = now()
             for index in 0..<stepsPerEpoch {
+                if shouldStop() { throw TrainingStopped(epoch: epoch, step: step) }
                 let batch = loader.batch(epoch: epoch - 1, index: index)
                 optimizer.learningRate = schedule.learningRate(at: step, base: Float(recipe.lr))
                 let loss = Segmenter.loss(model(batch), batch.masks)

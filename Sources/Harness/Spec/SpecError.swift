@@ -67,7 +67,7 @@ public struct SpecIssue: Equatable, Sendable, CustomStringConvertible {
         case let .extendsCycle(chain):
             return "\"extends\" forms a cycle: \(chain.joined(separator: " → ")); remove one of these links."
         case let .pathEscapes(path, root):
-            return "\"\(path)\" leads outside \(root) (through \"..\"); keep extended specs inside that folder."
+            return "\"\(path)\" leads outside \(root) (through \"..\"); keep the path inside that folder."
         case let .duplicate(what, value):
             return "\(what) \"\(value)\" appears more than once; each must be unique."
         case let .unknownBaseline(name, cells, suggestion):

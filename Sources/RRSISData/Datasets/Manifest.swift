@@ -59,8 +59,9 @@ public enum Manifest {
         }
     }
 
-    /// Reads the manifest under `root`, keeping records of `splits`. Bad records (malformed JSON, a
-    /// missing or unreadable file, image/mask size mismatch) are skipped and listed in the report with
+    /// Reads the manifest under `root`, keeping records of `splits`. Bad records (malformed JSON or
+    /// non-UTF-8 text, a repeated id, an empty expression, a missing or unreadable file, image/mask size
+    /// mismatch) are skipped and listed in the report with
     /// the manifest's path and line. Images decode in parallel.
     ///
     /// With `imageSize`, every image (bilinear) and mask (nearest) is resized to `imageSize × imageSize`
@@ -73,11 +74,26 @@ public enum Manifest {
         let decoder = JSONDecoder()
         var records: [(line: Int, record: ManifestRecord)] = []
         var report = LoadReport()
-        for (n, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        var firstLineOfID: [String: Int] = [:]
+        for (n, bytes) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            // Decoding per line keeps a bad byte from silently becoming U+FFFD inside an expression.
+            guard let line = String(bytes: bytes, encoding: .utf8) else {
+                report.skipped.append(SkippedRecord(path: url.path, line: n + 1, reason: "not valid UTF-8 text: re-save the manifest as UTF-8"))
+                continue
+            }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { continue }
             do {
                 let r = try decoder.decode(ManifestRecord.self, from: Data(trimmed.utf8))
+                if let first = firstLineOfID[r.id] {
+                    report.skipped.append(SkippedRecord(path: url.path, line: n + 1, reason: "duplicate id: \"\(r.id)\" is already on line \(first)"))
+                    continue
+                }
+                firstLineOfID[r.id] = n + 1
+                if r.expression.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    report.skipped.append(SkippedRecord(path: url.path, line: n + 1, reason: "empty expression: sample \"\(r.id)\" has no referring text"))
+                    continue
+                }
                 if splits.contains(r.split) { records.append((n + 1, r)) }
             } catch {
                 report.skipped.append(SkippedRecord(path: url.path, line: n + 1, reason: "malformed JSON: \(describe(error))"))
