@@ -1,0 +1,24 @@
+import ArgumentParser
+import Harness
+
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "Tabulate a metric of a spec per commit (newest first), mean ± std over seeds, one column per cell.")
+
+    @Argument(help: "The spec (a spec file or a stored spec name).")
+    var spec: String
+
+    @Option(help: "Quality metric: oIoU, mIoU, Pr@0.5 … Pr@0.9.")
+    var metric: String = "mIoU"
+
+    @Option(help: "Split the metric comes from.")
+    var split: String = "test"
+
+    @Option(help: "The results database.")
+    var store: String = ResultStore.defaultPath
+
+    func run() throws {
+        print(try CompareCommands.history(spec: spec, metric: metric, split: split, storePath: store), terminator: "")
+    }
+}
