@@ -19,14 +19,15 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
-        // System libraries (Debian: libopenblas-dev, libpng-dev, libtiff-dev).
-        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        // System libraries (Debian: libpng-dev, libtiff-dev). OpenBLAS (libopenblas-dev) is loaded at run time
+        // by CKernels/blas.c, so that its kernels can be chosen before its load-time CPU detection runs.
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
         .systemLibrary(name: "CTIFF", path: "Sources/CTIFF"),
         // Hand-written hot loops (vectorised maps, reductions, exp, im2col), with AVX2 clones picked at run time.
-        .target(name: "CKernels", path: "Sources/CKernels", cSettings: optimisedC),
+        .target(name: "CKernels", path: "Sources/CKernels", cSettings: optimisedC,
+                linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
 
-        .target(name: "TensorEngine", dependencies: ["CKernels", "CBLAS"], swiftSettings: optimisedSwift),
+        .target(name: "TensorEngine", dependencies: ["CKernels"], swiftSettings: optimisedSwift),
         .target(name: "NN", dependencies: ["TensorEngine"], swiftSettings: optimisedSwift),
         .target(name: "RRSISData", dependencies: ["TensorEngine", "CPNG", "CTIFF"], exclude: ["Scripts"],
                 swiftSettings: optimisedSwift),

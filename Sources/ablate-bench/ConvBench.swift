@@ -2,7 +2,7 @@ import CKernels
 import Foundation
 import TensorEngine
 
-/// Convolution throughput at the shapes FIABench's models use, against raw `cblas_sgemm` on the
+/// Convolution throughput at the shapes FIABench's models use, against raw OpenBLAS sgemm on the
 /// equivalent GEMMs (forward [Cout, Cin·k²]×[Cin·k², N·H·W]; backward the weight and input GEMMs).
 enum ConvBench {
     struct Shape { let batch, cin, cout, size, kernel: Int }

@@ -13,7 +13,7 @@ enum EngineBench {
         memory()
     }
 
-    /// Raw cblas_sgemm and the engine's matmul at 256³ and 1024³.
+    /// Raw sgemm (OpenBLAS) and the engine's matmul at 256³ and 1024³.
     @discardableResult
     static func gemm() -> (Int) -> Double {
         var report = Report(title: "GEMM (GFLOPS, 2·M·N·K / time)", header: ["shape", "raw sgemm", "engine matmul", "ratio"])
