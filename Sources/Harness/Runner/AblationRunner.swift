@@ -9,6 +9,12 @@ import RRSISModels
 /// that was cut short is trained again from its start. With `stopsOnSignals`, SIGINT/SIGTERM stop the
 /// run in flight after its current step (marked failed, so it is retrained) and `run()` throws
 /// `RunInterrupted`. Unwritable store or results folders are reported before any training.
+///
+/// Several processes may run the same spec on one database at once: each run is claimed in a write
+/// transaction before it trains (`ResultStore.claimRun`), so no run is trained twice, and a process that
+/// finds the rest claimed by a live process waits for them before reporting. A run whose owner was killed
+/// is claimed again at once on the same host (its pid is gone), after `ResultStore.claimRun`'s staleness
+/// window from another host.
 public struct AblationRunner {
     public var specPath: String
     public var overrides: [String] = []
@@ -25,6 +31,9 @@ public struct AblationRunner {
     public var stopsOnSignals = false
     /// Raised to stop after the current step (by the signal handlers, or by a caller).
     public var interruption = InterruptFlag()
+    /// How often a process waiting for runs held by another process looks again, and how often a training
+    /// process refreshes its claims' heartbeat.
+    public var claimPollSeconds: Double = 2
     /// Test hook: raise `interruption` once this many runs have finished in this invocation.
     public var interruptAfterRuns: Int?
     /// Where progress and the final table go.
@@ -58,29 +67,62 @@ public struct AblationRunner {
             let progress = ProgressReporter(totalRuns: pending.count, epochsPerRun: spec.train.epochs)
             let signals = stopsOnSignals ? SignalInterrupter(raising: interruption) : nil
             defer { signals?.uninstall() }
-            for (i, run) in pending.enumerated() {
-                do {
-                    try train(run, index: i + 1, plan: plan, data: data, store: store, environment: environment, progress: progress)
-                } catch is TrainingStopped {
-                    let finished = plan.runs.count - plan.pending(finished: try store.finishedRunKeys(), force: false).count
-                    let interrupted = RunInterrupted(finishedRuns: finished, totalRuns: plan.runs.count)
-                    output("\n\(interrupted)\n")
-                    throw interrupted
+            // Claim each run before training it, so a second `ablate` on the same database trains other runs;
+            // runs another live process holds are retried until they finish there (or their owner dies).
+            var queue = pending, trained = 0, firstPass = true
+            while !queue.isEmpty {
+                var held: [(PlannedRun, String)] = []
+                for run in queue {
+                    let record = RunRecord(run, of: plan, environment: environment, threads: Parallel.workers)
+                    switch try store.claimRun(record, replacingFinished: force && firstPass) {
+                    case .finishedElsewhere:
+                        if !firstPass { output("\(run.cell.name) seed \(run.seed): finished by another process\n") }
+                        continue
+                    case .heldBy(let owner):
+                        held.append((run, owner))
+                        continue
+                    case .claimed:
+                        break
+                    }
+                    trained += 1
+                    do {
+                        try train(run, index: trained, plan: plan, data: data, store: store, progress: progress)
+                    } catch is TrainingStopped {
+                        throw interrupted(plan, store)
+                    }
+                    if let n = interruptAfterRuns, trained >= n { interruption.raise() }
                 }
-                if let n = interruptAfterRuns, i + 1 >= n { interruption.raise() }
+                if held.isEmpty { break }
+                let owners = Set(held.map(\.1)).sorted().joined(separator: ", ")
+                output("waiting for \(held.count) run\(held.count == 1 ? "" : "s") being trained by \(owners)\n")
+                queue = held.map(\.0)
+                firstPass = false
+                let deadline = Date().addingTimeInterval(claimPollSeconds)
+                while Date() < deadline {
+                    if interruption.isRaised { throw interrupted(plan, store) }
+                    Thread.sleep(forTimeInterval: 0.1)
+                }
             }
         }
         return try HarnessCommands.report(spec: specPath, overrides: overrides, storePath: storePath,
                                           resultsRoot: resultsRoot, commit: commit)
     }
 
-    func train(_ run: PlannedRun, index: Int, plan: Plan, data: RunData, store: ResultStore, environment: RunEnvironment,
-               progress: ProgressReporter) throws {
-        try store.beginRun(RunRecord(run, of: plan, environment: environment, threads: Parallel.workers))
+    /// The interruption error for the plan's current state, after printing it.
+    func interrupted(_ plan: Plan, _ store: ResultStore) -> RunInterrupted {
+        let finished = plan.runs.count - plan.pending(finished: (try? store.finishedRunKeys()) ?? [], force: false).count
+        let interrupted = RunInterrupted(finishedRuns: finished, totalRuns: plan.runs.count)
+        output("\n\(interrupted)\n")
+        return interrupted
+    }
+
+    /// Trains a run this process has claimed, refreshing the claim's heartbeat as it goes.
+    func train(_ run: PlannedRun, index: Int, plan: Plan, data: RunData, store: ResultStore, progress: ProgressReporter) throws {
         do {
+            let heartbeat = Heartbeat(interval: claimPollSeconds) { try? store.heartbeat(runKey: run.runKey) }
             let model = try ModelBuilders.segmenter(run.cell.model, vocabulary: data.train.vocabulary.count, seed: UInt64(run.seed))
             var trainer = RunTrainer(recipe: plan.spec.train, data: data, seed: run.seed, progress: progress)
-            trainer.shouldStop = { [interruption] in interruption.isRaised }
+            trainer.shouldStop = { [interruption] in heartbeat.beat(); return interruption.isRaised }
             if savePredictions {
                 trainer.predictionsFolder = URL(fileURLWithPath: ReportWriter.folder(for: plan.spec.name, resultsRoot: resultsRoot))
                     .appendingPathComponent("runs/\(run.runKey)/predictions")
@@ -94,5 +136,19 @@ public struct AblationRunner {
             try? store.failRun(runKey: run.runKey, message: "\(error)")
             throw error
         }
+    }
+}
+
+/// Calls `action` at most once per `interval` seconds of `beat()` calls (from the training loop's steps).
+final class Heartbeat {
+    private let interval: Double
+    private let action: () -> Void
+    private var last = now()
+
+    init(interval: Double, action: @escaping () -> Void) { self.interval = interval; self.action = action }
+
+    func beat() {
+        let t = now()
+        if t - last >= interval { last = t; action() }
     }
 }

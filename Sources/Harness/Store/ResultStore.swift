@@ -33,51 +33,84 @@ public final class ResultStore: Sendable {
     public let path: String
     let pool: DatabasePool
 
-    /// Opens (creating the file and its folder if needed) and migrates the store.
+    /// Opens (creating the file and its folder if needed) and migrates the store. Several processes may
+    /// open one file at once: switching a new file to WAL and migrating it are retried while another
+    /// process holds the lock or has just applied the same migration (for up to `openTimeout` seconds).
     /// - Throws: `StoreError.newerSchema` for a database from a newer schema (it is left untouched).
     public init(path: String = ResultStore.defaultPath) throws {
         self.path = path
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            var config = Configuration()
-            config.busyMode = .timeout(10)
-            config.foreignKeysEnabled = true
-            pool = try DatabasePool(path: path, configuration: config)
         } catch {
             throw StoreError.cannotOpen(path: path, reason: "\(error)")
         }
-        let migrator = StoreSchema.migrator
-        let (superseded, applied) = try Self.wrap(path) {
-            try pool.read { db in (try migrator.hasBeenSuperseded(db), try migrator.appliedIdentifiers(db)) }
+        let deadline = Date().addingTimeInterval(Self.openTimeout)
+        while true {
+            do {
+                pool = try Self.openAndMigrate(path)
+                return
+            } catch let error as DatabaseError where Self.isContention(error) && Date() < deadline {
+                Thread.sleep(forTimeInterval: Double.random(in: 0.02...0.1))
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw StoreError.cannotOpen(path: path, reason: "\(error)")
+            }
         }
-        if superseded {
-            let known = Set(try Self.wrap(path) { try pool.read { try migrator.appliedMigrations($0) } })
-            throw StoreError.newerSchema(path: path, unknownMigrations: applied.subtracting(known).sorted())
-        }
-        try Self.wrap(path) { try migrator.migrate(pool) }
     }
 
-    static func wrap<T>(_ path: String, _ body: () throws -> T) throws -> T {
-        do { return try body() } catch let e as StoreError { throw e } catch { throw StoreError.cannotOpen(path: path, reason: "\(error)") }
+    /// How long opening waits for other processes creating or migrating the same file.
+    static let openTimeout: TimeInterval = 30
+
+    private static func openAndMigrate(_ path: String) throws -> DatabasePool {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.foreignKeysEnabled = true
+        let pool = try DatabasePool(path: path, configuration: config)
+        let migrator = StoreSchema.migrator
+        let (superseded, applied) = try pool.read { db in (try migrator.hasBeenSuperseded(db), try migrator.appliedIdentifiers(db)) }
+        if superseded {
+            let known = Set(try pool.read { try migrator.appliedMigrations($0) })
+            throw StoreError.newerSchema(path: path, unknownMigrations: applied.subtracting(known).sorted())
+        }
+        try migrator.migrate(pool)
+        return pool
+    }
+
+    /// Errors another process causes while creating or migrating the same file: a lock (SQLite does not
+    /// call the busy handler when a new file switches to WAL), or a migration it applied between our check
+    /// and our transaction ("table … already exists", "duplicate column name").
+    private static func isContention(_ error: DatabaseError) -> Bool {
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return true
+        case .SQLITE_ERROR:
+            let message = error.message ?? ""
+            return message.contains("already exists") || message.contains("duplicate column name")
+        default: return false
+        }
     }
 
     /// Starts (or restarts) a run: replaces any earlier row with this key — and its curves, metrics and
     /// costs — by a `running` row with `record`'s provenance, and writes the flattened config to `params`.
-    public func beginRun(_ record: RunRecord) throws {
-        let params = Self.flatten(record.config) + [("seed", String(record.seed))]
-        try pool.write { db in
-            try db.execute(sql: "DELETE FROM runs WHERE run_key = ?", arguments: [record.runKey])
-            try db.execute(sql: """
-                INSERT INTO runs (run_key, spec_name, spec_file, spec_hash, cell_name, cell_index, seed, commit_sha, dirty,
-                  toolchain, host, cores, threads, status, started_at, config, config_hash, dataset_fingerprint)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)
-                """, arguments: [record.runKey, record.specName, record.specFile, record.specHash, record.cellName, record.cellIndex,
-                                 record.seed, record.commit, record.dirty, record.toolchain, record.host, record.cores, record.threads,
-                                 Timestamp.string(record.startedAt), record.config, record.configHash, record.datasetFingerprint])
-            for (key, value) in params {
-                try db.execute(sql: "INSERT INTO params (run_key, key, value) VALUES (?, ?, ?)", arguments: [record.runKey, key, value])
-            }
+    /// The runner uses `claimRun`, which does the same unless another live process holds the run.
+    public func beginRun(_ record: RunRecord, owner: RunOwner? = nil) throws {
+        try pool.write { db in try Self.insertRun(record, owner: owner, at: Date(), db) }
+    }
+
+    static func insertRun(_ record: RunRecord, owner: RunOwner?, at date: Date, _ db: Database) throws {
+        let params = flatten(record.config) + [("seed", String(record.seed))]
+        try db.execute(sql: "DELETE FROM runs WHERE run_key = ?", arguments: [record.runKey])
+        try db.execute(sql: """
+            INSERT INTO runs (run_key, spec_name, spec_file, spec_hash, cell_name, cell_index, seed, commit_sha, dirty,
+              toolchain, host, cores, threads, status, started_at, config, config_hash, dataset_fingerprint, owner, heartbeat_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)
+            """, arguments: [record.runKey, record.specName, record.specFile, record.specHash, record.cellName, record.cellIndex,
+                             record.seed, record.commit, record.dirty, record.toolchain, record.host, record.cores, record.threads,
+                             Timestamp.string(record.startedAt), record.config, record.configHash, record.datasetFingerprint,
+                             owner?.description, owner.map { _ in Timestamp.string(date) }])
+        for (key, value) in params {
+            try db.execute(sql: "INSERT INTO params (run_key, key, value) VALUES (?, ?, ?)", arguments: [record.runKey, key, value])
         }
     }
 

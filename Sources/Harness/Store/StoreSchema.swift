@@ -19,6 +19,12 @@ import GRDB
 ///   `train_s_per_step`, `train_s_per_epoch`, `infer_ms_per_image`, `peak_memory_bytes`. The `total` row is the
 ///   whole model and carries the timings; other rows are components by dotted path.
 ///
+/// - `predictions` (v2): predicted masks of a few fixed samples per run, for qualitative panels:
+///   `(run_key, split, sample_id)` → `sample_index` (position in the split), `width`, `height`, `mask`
+///   (BLOB, one byte per pixel, row-major, 1 = target), `iou` of that sample.
+/// - `runs.owner`, `runs.heartbeat_at` (v3): which process (`host:pid`) is training a `running` run and when
+///   it last said so; another process on the same database leaves a live claim alone and waits for it.
+///
 /// Child rows reference `runs` with ON DELETE CASCADE, so restarting a run clears its old curves and results.
 enum StoreSchema {
     static var migrator: DatabaseMigrator {
@@ -82,6 +88,25 @@ enum StoreSchema {
                 t.column("infer_ms_per_image", .double)
                 t.column("peak_memory_bytes", .integer)
                 t.primaryKey(["run_key", "component"])
+            }
+        }
+        m.registerMigration("v2_predictions") { db in
+            try db.create(table: "predictions") { t in
+                t.column("run_key", .text).notNull().references("runs", onDelete: .cascade)
+                t.column("split", .text).notNull()
+                t.column("sample_id", .text).notNull()
+                t.column("sample_index", .integer).notNull()
+                t.column("width", .integer).notNull()
+                t.column("height", .integer).notNull()
+                t.column("mask", .blob).notNull()
+                t.column("iou", .double)
+                t.primaryKey(["run_key", "split", "sample_id"])
+            }
+        }
+        m.registerMigration("v3_run_claims") { db in
+            try db.alter(table: "runs") { t in
+                t.add(column: "owner", .text)
+                t.add(column: "heartbeat_at", .text)
             }
         }
         return m

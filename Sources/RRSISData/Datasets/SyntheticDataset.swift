@@ -43,7 +43,8 @@ public enum SyntheticDataset {
 
     /// Loads the cached dataset for `config` under `root`, or generates it and writes the cache (to a
     /// temporary sibling directory renamed into place, so an interrupted write never leaves a partial
-    /// cache). Also writes `config.json` with the parameters for humans.
+    /// cache; when two processes race, the first rename wins and the other keeps its identical copy in
+    /// memory). Also writes `config.json` with the parameters for humans.
     public static func loadOrGenerate(_ config: SyntheticConfig, cacheRoot root: URL) throws -> DatasetSplits {
         let dir = cacheDirectory(for: config, under: root)
         if FileManager.default.fileExists(atPath: dir.appendingPathComponent(Manifest.fileName).path) {
@@ -59,7 +60,11 @@ public enum SyntheticDataset {
         try? encoder.encode(config).write(to: tmp.appendingPathComponent("config.json"))
         try? FileManager.default.removeItem(at: dir)
         do { try FileManager.default.moveItem(at: tmp, to: dir) } catch {
-            throw DataError.writeFailed(path: dir.path, detail: error.localizedDescription)
+            // Another process generating the same data (same config, same bytes) renamed its copy first.
+            guard FileManager.default.fileExists(atPath: dir.appendingPathComponent(Manifest.fileName).path) else {
+                throw DataError.writeFailed(path: dir.path, detail: error.localizedDescription)
+            }
+            try? FileManager.default.removeItem(at: tmp)
         }
         return splits
     }

@@ -17,10 +17,11 @@ struct StoreTests {
         let store = try ResultStore(path: dir.path + "/sub/fiabench.sqlite")
         try store.pool.read { db in
             #expect(try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb%' AND name NOT LIKE 'sqlite%'")
-                    == ["runs", "params", "curves", "metrics", "costs"])
+                    == ["runs", "params", "curves", "metrics", "costs", "predictions"])
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
             let columns = try db.columns(in: "runs").map(\.name)
             #expect(columns.contains("run_key") && columns.contains("dataset_fingerprint") && columns.contains("commit_sha"))
+            #expect(columns.suffix(2) == ["owner", "heartbeat_at"])
         }
         _ = try ResultStore(path: dir.path + "/sub/fiabench.sqlite")   // reopening is a no-op
     }
