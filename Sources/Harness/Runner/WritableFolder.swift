@@ -15,9 +15,14 @@ public struct FolderNotWritable: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// Checks that a folder can be written by creating (making the folder if needed) and deleting a probe file.
+/// Checks that a folder can be written by creating (making the folder if needed) and deleting a probe file,
+/// and that its file system has room: a full disk is reported before training, not at the first commit.
 enum WritableFolder {
-    static func require(_ folder: String, role: String) throws {
+    /// Free space asked for by default: the synthetic data cache (tens of MB at the shipped sizes), the
+    /// database's growth over an ablation and the tables, with margin.
+    static let defaultMinimumFreeBytes: Int64 = 64 << 20
+
+    static func require(_ folder: String, role: String, minimumFreeBytes: Int64 = defaultMinimumFreeBytes) throws {
         let fm = FileManager.default
         let probe = folder + "/.fiabench-write-probe-\(ProcessInfo.processInfo.processIdentifier)"
         do {
@@ -27,6 +32,21 @@ enum WritableFolder {
         } catch {
             throw FolderNotWritable(folder: folder, role: role, reason: Self.reason(error))
         }
+        if let free = freeBytes(folder), free < minimumFreeBytes {
+            throw FolderNotWritable(folder: folder, role: role,
+                                    reason: "its file system has only \(mebibytes(free)) free, and a run needs at least \(mebibytes(minimumFreeBytes))")
+        }
+    }
+
+    /// Bytes available to this user on the file system holding `folder` (`statvfs`), nil if unknown.
+    static func freeBytes(_ folder: String) -> Int64? {
+        var info = statvfs()
+        guard statvfs(folder, &info) == 0 else { return nil }
+        return Int64(info.f_bavail) * Int64(info.f_frsize)
+    }
+
+    private static func mebibytes(_ bytes: Int64) -> String {
+        String(format: "%.1f MiB", Double(bytes) / 1_048_576)
     }
 
     private static func reason(_ error: Error) -> String {
@@ -34,6 +54,9 @@ enum WritableFolder {
         if let posix = ns.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain,
            let message = strerror(Int32(posix.code)) {
             return String(cString: message).lowercased()
+        }
+        if ns.domain == NSCocoaErrorDomain && ns.code == CocoaError.fileWriteVolumeReadOnly.rawValue {
+            return "its file system is mounted read-only"
         }
         return ns.localizedDescription
     }

@@ -79,4 +79,76 @@ import Testing
         let e = try #require(error as? FolderNotWritable, "\(error)")
         #expect(e.folder == w.resultsRoot + "/bad" && e.reason.contains("permission"))
     }
+
+    /// A results folder on a nearly full file system (a real 2 MiB tmpfs) is refused before training.
+    @Test(.enabled(if: TinyFileSystem.canMount, "needs root and mount(8) for a tmpfs"))
+    func fullDiskIsReportedBeforeTraining() throws {
+        let w = try HostileWorkspace()
+        let disk = try TinyFileSystem(in: w.dir)
+        defer { disk.unmount(); w.remove() }
+        var runner = try w.runner(HostileWorkspace.validSpec)
+        runner.resultsRoot = disk.path + "/Results"
+        let error = try w.failure(of: runner)
+        let e = try #require(error as? FolderNotWritable, "\(error)")
+        #expect(e.folder == disk.path + "/Results/bad")
+        #expect(e.reason.contains("free") && e.reason.contains("64.0 MiB"), "\(e.reason)")
+    }
+
+    /// A read-only mount stops even root (unlike permission bits).
+    @Test(.enabled(if: TinyFileSystem.canMount, "needs root and mount(8) for a tmpfs"))
+    func readOnlyFileSystemIsReportedBeforeTraining() throws {
+        let w = try HostileWorkspace()
+        let disk = try TinyFileSystem(in: w.dir, readOnly: true)
+        defer { disk.unmount(); w.remove() }
+        var runner = try w.runner(HostileWorkspace.validSpec)
+        runner.storePath = disk.path + "/fiabench.sqlite"
+        let error = try w.failure(of: runner)
+        let e = try #require(error as? FolderNotWritable, "\(error)")
+        #expect(e.folder == disk.path && e.reason.contains("read-only"), "\(e.reason)")
+    }
+
+    @Test func freeSpaceBelowTheRequirementIsAClearError() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let free = try #require(WritableFolder.freeBytes(dir.path))
+        #expect(free > 0)
+        try WritableFolder.require(dir.path, role: "the results tables", minimumFreeBytes: 1)
+        #expect(throws: FolderNotWritable.self) {
+            try WritableFolder.require(dir.path, role: "the results tables", minimumFreeBytes: free + (1 << 40))
+        }
+    }
+}
+
+/// A 2 MiB tmpfs mounted under a test folder (root only), optionally read-only.
+struct TinyFileSystem {
+    let path: String
+
+    static let canMount: Bool = {
+        guard getuid() == 0, let dir = try? TempDir() else { return false }
+        defer { dir.remove() }
+        guard let disk = try? TinyFileSystem(in: dir) else { return false }
+        disk.unmount()
+        return true
+    }()
+
+    init(in dir: TempDir, readOnly: Bool = false) throws {
+        path = dir.path + "/tiny-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        guard Self.run(["mount", "-t", "tmpfs", "-o", "size=2m" + (readOnly ? ",ro" : ""), "tmpfs", path]) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSLocalizedDescriptionKey: "mount failed"])
+        }
+    }
+
+    func unmount() { _ = Self.run(["umount", path]) }
+
+    private static func run(_ arguments: [String]) -> Bool {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = arguments
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return false }
+        p.waitUntilExit()
+        return p.terminationStatus == 0
+    }
 }
