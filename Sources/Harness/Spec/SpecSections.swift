@@ -28,7 +28,7 @@ public enum SpecSections {
     /// The dataset kinds, `synthetic` first (the default benchmark).
     public static let datasets: [DatasetKind] = [
         DatasetKind(name: "synthetic", doc: "built-in synthetic RRSIS scenes, generated deterministically from the seed", parameters: [
-            .int("imageSize", default: 64, range: 32...1024, doc: "side of the square images, pixels"),
+            .int("imageSize", default: 64, range: 64...1024, doc: "side of the square images, pixels (a multiple of 32)"),
             .int("train", default: 2000, range: 1...1_000_000, doc: "training samples"),
             .int("val", default: 400, range: 1...1_000_000, doc: "validation samples"),
             .int("test", default: 400, range: 1...1_000_000, doc: "test samples"),
@@ -52,5 +52,7 @@ public enum SpecSections {
         .choice("primary", Metric.allCases.map(\.name), default: "mIoU", doc: "metric of the Δ-vs-baseline column"),
         .int("decimals", default: 2, range: 0...4, doc: "decimals of percentages in tables"),
         .bool("latex", default: false, doc: "also write table.tex"),
+        .int("qualitative", default: 4, range: 0...32,
+             doc: "test samples (the first K in split order) whose predicted masks each run keeps for the qualitative panel"),
     ]
 }

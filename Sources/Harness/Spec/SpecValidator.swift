@@ -31,6 +31,12 @@ public struct SpecValidator {
             issues.append(SpecIssue(path: "name", .invalidName(name)))
         }
         let dataset = validateDataset(document["dataset"], &issues)
+        // The encoder downsamples by 32 over four stages, and the alignment's instance norm needs at least
+        // 2×2 pixels at the last one: sizes must be multiples of 32, from 64.
+        if let size = dataset?.params.values["imageSize"], case .int(let n) = size, n >= 64, n % 32 != 0 {
+            issues.append(SpecIssue(path: "dataset.imageSize", .outOfRange(value: String(n),
+                allowed: "a multiple of 32 from 64 (the encoder's last stage is imageSize/32 pixels wide and needs at least 2)")))
+        }
         var partialModel = ModelConfig([:])
         let baseModel = validateModel(document["model"], &issues, partial: &partialModel)
         let (trainParams, trainIssues) = ComponentParams.resolve(document["train"], against: SpecSections.train, at: "train", owner: "train")

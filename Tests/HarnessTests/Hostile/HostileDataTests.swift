@@ -148,7 +148,7 @@ import Testing
             try Data("garbage".utf8).write(to: root.appendingPathComponent(try Self.field("image", of: line)))
         }
         let spec = HostileWorkspace.validSpec.replacingOccurrences(
-            of: #""name": "synthetic", "imageSize": 32, "train": 4, "val": 2, "test": 2"#, with: #""name": "folder", "path": "\#(root.path)""#)
+            of: #""name": "synthetic", "imageSize": 64, "train": 4, "val": 2, "test": 2"#, with: #""name": "folder", "path": "\#(root.path)""#)
         let error = try w.failure(of: w.runner(spec))
         guard case let .emptySplit(split, dataset)? = error as? RunDataError else { Issue.record("\(error)"); return }
         #expect(split == "train")

@@ -48,7 +48,7 @@ import Testing
         (#""epochs": 1"#, #""epochs": 1000000000"#, "train.epochs"),
         (#""epochs": 1"#, #""epochs": -3"#, "train.epochs"),
         (#""batchSize": 4"#, #""batchSize": -8"#, "train.batchSize"),
-        (#""imageSize": 32"#, #""imageSize": 0"#, "dataset.imageSize"),
+        (#""imageSize": 64"#, #""imageSize": 0"#, "dataset.imageSize"),
         (#""train": 4"#, #""train": 1e300"#, "dataset.train"),
     ])
     func absurdSizesAreOutOfRange(old: String, new: String, path: String) throws {
@@ -81,7 +81,7 @@ import Testing
 
     @Test(arguments: ["folder", "rrsisd", "refsegrs"])
     func aRelativeDatasetPathMayNotEscapeTheProject(kind: String) throws {
-        let error = try failure(edited(#""name": "synthetic", "imageSize": 32, "train": 4, "val": 2, "test": 2"#,
+        let error = try failure(edited(#""name": "synthetic", "imageSize": 64, "train": 4, "val": 2, "test": 2"#,
                                        #""name": "\#(kind)", "path": "data/../../../elsewhere""#))
         let issue = try HostileWorkspace.issue(error)
         #expect(issue.file.hasSuffix("Ablations/bad.json") && issue.path == "dataset.path")
@@ -91,7 +91,7 @@ import Testing
 
     @Test func aMissingDatasetFolderIsNamed() throws {
         let missing = NSTemporaryDirectory() + "fiabench-no-such-dataset-" + UUID().uuidString
-        let error = try failure(edited(#""name": "synthetic", "imageSize": 32, "train": 4, "val": 2, "test": 2"#,
+        let error = try failure(edited(#""name": "synthetic", "imageSize": 64, "train": 4, "val": 2, "test": 2"#,
                                        #""name": "folder", "path": "\#(missing)""#))
         guard case let .missingFolder(path, spec)? = error as? RunDataError else { Issue.record("\(error)"); return }
         #expect(path == missing && spec.hasSuffix("bad.json"))

@@ -16,7 +16,7 @@ struct HostileWorkspace {
     static let validSpec = """
     {
       "description": "hostile-input base",
-      "dataset": {"name": "synthetic", "imageSize": 32, "train": 4, "val": 2, "test": 2},
+      "dataset": {"name": "synthetic", "imageSize": 64, "train": 4, "val": 2, "test": 2},
       "model": {
         "backbone": {"name": "swin", "params": {"dims": [8, 16, 24, 32], "depths": [1, 1, 1, 1], "heads": [1, 1, 2, 2], "window": 4}},
         "text": {"name": "transformer", "params": {"dim": 16, "layers": 1, "heads": 2, "maxLength": 8}},

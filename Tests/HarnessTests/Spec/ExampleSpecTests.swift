@@ -36,7 +36,7 @@ struct ExampleSpecTests {
 
     @Test func smokeIsTiny() throws {
         let spec = try Self.load("smoke")
-        #expect(try spec.dataset.params.int("train") == 32 && spec.dataset.params.int("imageSize") == 32)
+        #expect(try spec.dataset.params.int("train") == 32 && spec.dataset.params.int("imageSize") == 64)
         #expect(spec.train.epochs == 1 && spec.seeds == [0] && spec.cells.count == 2)
         #expect(spec.train.lr == 3e-4)   // inherited
         #expect(try spec.cells[0].model[.backbone].params.ints("dims") == [8, 16, 32, 64])

@@ -45,7 +45,8 @@ struct SpecValidationTests {
         ("model.scale.params.blocks", "7", "7 is out of range; expected an integer in 1…4."),
         ("model.alignment", "{\"name\": \"fiam\", \"params\": {\"spatial\": 1}}", "expected true or false, found an integer (1)."),
         ("model.backbone", #"{"name": "swin", "params": {"dims": [32, 64, 128]}}"#, "[32,64,128] is out of range; expected a list of 4 integers each in 8…2048."),
-        ("dataset.imageSize", "16", "16 is out of range; expected an integer in 32…1024."),
+        ("dataset.imageSize", "32", "32 is out of range; expected an integer in 64…1024."),
+        ("dataset.imageSize", "80", "80 is out of range; expected a multiple of 32 from 64 (the encoder's last stage is imageSize/32 pixels wide and needs at least 2)."),
         ("dataset.seed", "-1", "-1 is out of range; expected an integer ≥ 0."),
         ("report.primary", "\"miou\"", "\"miou\" is not allowed here. Did you mean \"mIoU\"? Allowed values: oIoU, mIoU, Pr@0.5, Pr@0.6, Pr@0.7, Pr@0.8, Pr@0.9."),
     ])
