@@ -6,7 +6,8 @@ struct Ablate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ablate",
         abstract: "Plan, run and report referring remote-sensing segmentation ablations.",
-        subcommands: [RunCommand.self, ListCommand.self, PlanCommand.self, ReportCommand.self, CompareCommand.self, HistoryCommand.self],
+        subcommands: [RunCommand.self, ListCommand.self, PlanCommand.self, ReportCommand.self, CompareCommand.self, HistoryCommand.self,
+                      SubmitCommand.self, RunTaskCommand.self, MergeCommand.self, ExportNotebookCommand.self],
         defaultSubcommand: RunCommand.self)
 }
 

@@ -63,7 +63,9 @@ public enum HarnessCommands {
         let breakdown = try BreakdownBuilder.build(plan, store: store)
         let costs = try CostTableBuilder.build(plan, store: store)
         let files = try ReportWriter.write(table, breakdown: breakdown, costs: costs, resultsRoot: resultsRoot, latex: spec.report.latex)
-        return TerminalReport.render(table, ansi: ansi) + "\nwrote " + files.joined(separator: ", ") + "\n"
+        let plots = try ReportPlots.write(plan, store: store, table: table, breakdown: breakdown, resultsRoot: resultsRoot)
+        return TerminalReport.render(table, ansi: ansi) + "\nwrote " + (files + plots.files).joined(separator: ", ") + "\n"
+            + plots.notes.map { "note: \($0)\n" }.joined()
     }
 }
 

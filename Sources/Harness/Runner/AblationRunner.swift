@@ -55,14 +55,7 @@ public struct AblationRunner {
                + "\(done) already finished in \(storePath), \(pending.count) to train\n")
 
         if !pending.isEmpty {
-            let textChoice = spec.baseModel.choices[.text]
-            let maxLength = (try? textChoice?.params.int("maxLength")) ?? 20
-            let cache = URL(fileURLWithPath: resultsRoot).appendingPathComponent(".cache")
-            let data = try RunData(spec, maxLength: maxLength, cacheRoot: cache)
-            if !data.report.skipped.isEmpty {
-                output("warning: dataset \(spec.dataset.kind): \(data.report)\n"
-                       + data.report.skipped.prefix(10).map { "  • \($0)\n" }.joined())
-            }
+            let data = try RunData.forRunning(spec, resultsRoot: resultsRoot, warn: output)
             let environment = RunEnvironment.current()
             let progress = ProgressReporter(totalRuns: pending.count, epochsPerRun: spec.train.epochs)
             let signals = stopsOnSignals ? SignalInterrupter(raising: interruption) : nil
@@ -122,6 +115,7 @@ public struct AblationRunner {
             let heartbeat = Heartbeat(interval: claimPollSeconds) { try? store.heartbeat(runKey: run.runKey) }
             let model = try ModelBuilders.segmenter(run.cell.model, vocabulary: data.train.vocabulary.count, seed: UInt64(run.seed))
             var trainer = RunTrainer(recipe: plan.spec.train, data: data, seed: run.seed, progress: progress)
+            trainer.qualitativeSamples = plan.spec.report.qualitative
             trainer.shouldStop = { [interruption] in heartbeat.beat(); return interruption.isRaised }
             if savePredictions {
                 trainer.predictionsFolder = URL(fileURLWithPath: ReportWriter.folder(for: plan.spec.name, resultsRoot: resultsRoot))
@@ -130,7 +124,7 @@ public struct AblationRunner {
             let steps = (data.train.count + plan.spec.train.batchSize - 1) / plan.spec.train.batchSize
             progress.runStarted(index: index, cell: run.cell.name, seed: run.seed, stepsPerEpoch: steps)
             let outcome = try trainer.run(model) { points in try store.recordEpoch(runKey: run.runKey, points: points) }
-            try store.finishRun(runKey: run.runKey, metrics: outcome.metrics, costs: outcome.costs)
+            try store.finishRun(runKey: run.runKey, metrics: outcome.metrics, costs: outcome.costs, predictions: outcome.predictions)
             progress.runFinished(summary: outcome.summary)
         } catch {
             try? store.failRun(runKey: run.runKey, message: "\(error)")

@@ -34,8 +34,7 @@ public struct RunData {
     /// - Parameters: maxLength tokens per expression (the text encoder's); cacheRoot for generated data.
     public init(_ spec: AblationSpec, maxLength: Int, cacheRoot: URL?) throws {
         source = try Self.source(spec, cacheRoot: cacheRoot)
-        let (splits, report) = try source.load(imageSize: spec.dataset.params.values["imageSize"] != nil
-                                               ? try spec.dataset.params.int("imageSize") : nil)
+        let (splits, report) = try source.load(imageSize: try Self.loadSize(spec))
         self.report = report
         for (name, samples) in [("train", splits.train), ("val", splits.val), ("test", splits.test)] where samples.isEmpty {
             // Name what was skipped: an empty split is usually a manifest whose records were all rejected.
@@ -48,6 +47,28 @@ public struct RunData {
         val = try PreparedDataset(samples: splits.val, vocabulary: vocabulary, decoupler: decoupler, imageSize: size, maxLength: maxLength)
         test = try PreparedDataset(samples: splits.test, vocabulary: vocabulary, decoupler: decoupler, imageSize: size, maxLength: maxLength)
         fingerprint = try source.fingerprint()
+    }
+
+    /// The data a runner trains on: tokenised to the spec's text encoder length, generated data cached under
+    /// `resultsRoot/.cache`; skipped dataset records are reported through `warn` (the first ten named).
+    static func forRunning(_ spec: AblationSpec, resultsRoot: String, warn: (String) -> Void) throws -> RunData {
+        let maxLength = (try? spec.baseModel.choices[.text]?.params.int("maxLength")) ?? 20
+        let data = try RunData(spec, maxLength: maxLength, cacheRoot: URL(fileURLWithPath: resultsRoot).appendingPathComponent(".cache"))
+        if !data.report.skipped.isEmpty {
+            warn("warning: dataset \(spec.dataset.kind): \(data.report)\n" + data.report.skipped.prefix(10).map { "  • \($0)\n" }.joined())
+        }
+        return data
+    }
+
+    /// The unprepared samples of one split, from the same source and at the same load-time size as `init`
+    /// prepares them (the qualitative panel draws their images and ground truth).
+    static func samples(of split: Split, spec: AblationSpec, cacheRoot: URL?) throws -> [RRSISSample] {
+        try source(spec, cacheRoot: cacheRoot).load(imageSize: try loadSize(spec)).splits[split]
+    }
+
+    /// `dataset.imageSize` when the spec has it: real datasets are resized to it as they load.
+    static func loadSize(_ spec: AblationSpec) throws -> Int? {
+        spec.dataset.params.values["imageSize"] != nil ? try spec.dataset.params.int("imageSize") : nil
     }
 
     /// The data source a spec names.

@@ -13,6 +13,8 @@ struct RunTrainer {
     let progress: ProgressReporter?
     /// Where to write the test split's predicted masks as PNGs (`<id>.png`, 0/255), or nil.
     var predictionsFolder: URL? = nil
+    /// How many test samples (the first, in split order) keep their predicted mask and IoU in `Outcome.predictions`.
+    var qualitativeSamples = 0
     /// Consulted before every step; when it returns true the run stops there with `TrainingStopped`.
     var shouldStop: () -> Bool = { false }
 
@@ -21,6 +23,8 @@ struct RunTrainer {
         var metrics: [MetricValue]
         var costs: [CostRecord]
         var summary: String
+        /// Predicted masks of the first `qualitativeSamples` test samples, with their IoU.
+        var predictions: [SamplePrediction] = []
     }
 
     /// Trains `model`; `onEpoch` receives each epoch's curve points (the caller commits them).
@@ -59,7 +63,7 @@ struct RunTrainer {
                                      lr: Double(optimizer.learningRate), seconds: trainSeconds)]
             var valMIoU: Double?
             if epoch % recipe.evalEvery == 0 || epoch == recipe.epochs {
-                let evaluator = try evaluate(model, on: data.val)
+                let evaluator = try evaluate(model, on: data.val).metrics
                 valMIoU = evaluator.overall.meanIoU
                 points.append(CurvePoint(epoch: epoch, step: step, split: "val", mIoU: evaluator.overall.meanIoU,
                                          oIoU: evaluator.overall.overallIoU))
@@ -73,30 +77,57 @@ struct RunTrainer {
         if let best { Self.restore(model, best.snapshot) }
         let peakTensorBytes = BufferPool.shared.peakLiveBytes
 
-        let val = try evaluate(model, on: data.val), test = try evaluate(model, on: data.test, savingTo: predictionsFolder)
+        let val = try evaluate(model, on: data.val).metrics
+        let (test, kept) = try evaluate(model, on: data.test, savingTo: predictionsFolder, keeping: qualitativeSamples)
         var metrics = val.metricValues(split: "val") + test.metricValues(split: "test")
         metrics.append(MetricValue(split: "val", name: "selectedEpoch", value: Double(best?.epoch ?? recipe.epochs)))
         let costs = RunCosts.measure(model, data: data, trainSecondsPerStep: trainSeconds / Double(Swift.max(step, 1)),
                                      trainSecondsPerEpoch: trainSeconds / Double(recipe.epochs), peakTensorBytes: peakTensorBytes)
         let summary = String(format: "test mIoU %.2f, oIoU %.2f (epoch %d chosen on val)", 100 * test.overall.meanIoU,
                              100 * test.overall.overallIoU, best?.epoch ?? recipe.epochs)
-        return Outcome(metrics: metrics, costs: costs, summary: summary)
+        return Outcome(metrics: metrics, costs: costs, summary: summary, predictions: kept)
     }
 
-    /// Metrics of `model` on a split, in evaluation mode, broken down by the samples' tags.
-    func evaluate(_ model: Segmenter, on dataset: PreparedDataset, savingTo folder: URL? = nil) throws -> SegmentationEvaluator {
+    /// Metrics of `model` on a split, in evaluation mode, broken down by the samples' tags; and the predicted
+    /// masks (argmax of the two class logits, as `Segmenter.prediction`) with per-sample IoU of the split's
+    /// first `keep` samples in split order.
+    func evaluate(_ model: Segmenter, on dataset: PreparedDataset, savingTo folder: URL? = nil,
+                  keeping keep: Int = 0) throws -> (metrics: SegmentationEvaluator, kept: [SamplePrediction]) {
         model.eval()
         defer { model.train() }
         var evaluator = SegmentationEvaluator()
+        var kept: [SamplePrediction] = []
         let loader = BatchLoader(dataset: dataset, batchSize: recipe.batchSize, shuffle: false)
         for index in 0..<loader.batchCount {
             let batch = loader.batch(epoch: 0, index: index)
             let logits = withNoGrad { model(batch) }
-            evaluator.addBatch(classLogits: logits.scalars, targets: batch.masks.scalars.map { $0 >= 0.5 ? 1 : 0 },
-                               batch: batch.batchSize, tags: batch.tags.map(\.breakdown))
+            let targets = batch.masks.scalars.map { $0 >= 0.5 ? UInt8(1) : 0 }
+            evaluator.addBatch(classLogits: logits.scalars, targets: targets, batch: batch.batchSize, tags: batch.tags.map(\.breakdown))
             if let folder { try Self.savePredictions(logits, ids: batch.ids, to: folder) }
+            if kept.count < keep {
+                // Unshuffled batches: the split's samples in order, so batch `index` starts at `index * batchSize`.
+                kept += Self.keptPredictions(logits, targets: targets, ids: batch.ids, firstIndex: index * recipe.batchSize,
+                                             limit: keep - kept.count)
+            }
         }
-        return evaluator
+        return (evaluator, kept)
+    }
+
+    /// The first `limit` samples of a batch as test-split `SamplePrediction`s: argmax masks and their IoU
+    /// against `targets` (`[B, H, W]`, 0/1), counted as the metrics count it (0 when both are empty).
+    static func keptPredictions(_ logits: Tensor, targets: [UInt8], ids: [String], firstIndex: Int, limit: Int) -> [SamplePrediction] {
+        let (h, w) = (logits.shape[2], logits.shape[3]), n = h * w
+        let masks = Segmenter.prediction(logits).scalars
+        return ids.prefix(limit).enumerated().map { i, id in
+            let mask = masks[(i * n)..<((i + 1) * n)].map { $0 > 0.5 ? UInt8(1) : 0 }
+            var intersection = 0, union = 0
+            for (p, t) in zip(mask, targets[(i * n)..<((i + 1) * n)]) {
+                if p == 1 && t == 1 { intersection += 1 }
+                if p == 1 || t == 1 { union += 1 }
+            }
+            return SamplePrediction(split: "test", sampleID: id, sampleIndex: firstIndex + i, width: w, height: h, mask: mask,
+                                    iou: union == 0 ? 0 : Double(intersection) / Double(union))
+        }
     }
 
     /// Writes each sample's argmax mask as an 8-bit PNG (255 = target).

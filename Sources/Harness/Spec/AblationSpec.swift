@@ -102,13 +102,16 @@ public struct ReportOptions: Hashable, Sendable {
     public var primary: Metric
     public var decimals: Int
     public var latex: Bool
+    /// Test samples (the first K in split order) whose predicted masks each run keeps for the qualitative panel.
+    /// Not part of run keys: changing it does not retrain anything (runs finished before keep what they kept).
+    public var qualitative: Int
 
-    public init(split: String = "test", primary: Metric = .mIoU, decimals: Int = 2, latex: Bool = false) {
-        self.split = split; self.primary = primary; self.decimals = decimals; self.latex = latex
+    public init(split: String = "test", primary: Metric = .mIoU, decimals: Int = 2, latex: Bool = false, qualitative: Int = 4) {
+        self.split = split; self.primary = primary; self.decimals = decimals; self.latex = latex; self.qualitative = qualitative
     }
 
     init(_ p: ComponentParams) throws {
         self.init(split: try p.string("split"), primary: Metric(rawValue: try p.string("primary")) ?? .mIoU,
-                  decimals: try p.int("decimals"), latex: try p.bool("latex"))
+                  decimals: try p.int("decimals"), latex: try p.bool("latex"), qualitative: try p.int("qualitative"))
     }
 }

@@ -127,10 +127,13 @@ public final class ResultStore: Sendable {
         }
     }
 
-    /// Finishes a run in one transaction: its metrics and costs (replacing any written before) and status `finished`.
-    public func finishRun(runKey: String, metrics: [MetricValue], costs: [CostRecord], finishedAt: Date = Date()) throws {
+    /// Finishes a run in one transaction: its metrics and costs (replacing any written before), its kept
+    /// `predictions` (see `recordPredictions`) and status `finished`.
+    public func finishRun(runKey: String, metrics: [MetricValue], costs: [CostRecord], predictions: [SamplePrediction] = [],
+                          finishedAt: Date = Date()) throws {
         try pool.write { db in
             try Self.requireRun(runKey, db)
+            try Self.writePredictions(predictions, runKey: runKey, db)
             try db.execute(sql: "DELETE FROM metrics WHERE run_key = ?", arguments: [runKey])
             try db.execute(sql: "DELETE FROM costs WHERE run_key = ?", arguments: [runKey])
             for m in metrics {

@@ -4,8 +4,9 @@ extension ResultStore {
     /// Folds the runs of another store file into this one (the Slurm path: each array task writes its own
     /// SQLite file on local disk, then one step merges them). In one transaction, every run of `other`
     /// that is finished — or that this store does not have finished — replaces this store's row with the
-    /// same key, with its params, curves, metrics and costs. A finished run here is never replaced by an
-    /// unfinished one.
+    /// same key, with its params, curves, metrics, costs and predictions. A finished run here is never
+    /// replaced by an unfinished one, and an unfinished run arrives without its owner's claim (its worker
+    /// is gone), so the next `ablate run` on this store trains it at once.
     /// - Returns: the run keys copied.
     @discardableResult
     public func merge(from other: ResultStore) throws -> [String] {
@@ -31,6 +32,9 @@ extension ResultStore {
                 try db.execute(sql: "DELETE FROM runs WHERE run_key = ?", arguments: [key])
                 try Self.insert(run, into: "runs", db)
                 for table in tables { for row in children[table] ?? [] { try Self.insert(row, into: table, db) } }
+                // A worker's unfinished run has no live owner here: leave it free for whoever runs the spec next.
+                try db.execute(sql: "UPDATE runs SET owner = NULL, heartbeat_at = NULL WHERE run_key = ? AND status != 'finished'",
+                               arguments: [key])
                 copied.append(key)
             }
             return copied

@@ -75,4 +75,16 @@ struct ClaimTests {
         #expect(RunOwner.processExists(getpid()))
         #expect(!RunOwner.processExists(0) && !RunOwner.processExists(-1))
     }
+
+    @Test func aMergedUnfinishedRunArrivesWithoutItsWorkersClaim() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let main = try ResultStore(path: dir.path + "/main.sqlite"), worker = try ResultStore(path: dir.path + "/worker.sqlite")
+        let remote = RunOwner(host: "node-b", pid: 9)
+        #expect(try worker.claimRun(StoreTests.record("cut"), owner: remote, now: Date()) == .claimed)   // killed mid-run
+        #expect(try main.merge(from: worker) == ["cut"])
+        #expect(try main.owner(of: "cut") == nil && main.statuses(of: ["cut"]) == ["cut": .running])
+        #expect(try main.claimRun(StoreTests.record("cut"), owner: me, now: Date(), processExists: { _ in true }) == .claimed)
+        #expect(try worker.owner(of: "cut") == "node-b:9")   // the worker's own file is not changed
+    }
 }

@@ -1,0 +1,51 @@
+import Foundation
+
+extension HarnessCommands {
+    /// Default folder of exported notebooks, relative to the working directory.
+    public static let notebookFolder = "notebooks-export"
+
+    /// `ablate export-notebook SPEC`: writes `outputFolder/<spec>.ipynb` from the store alone (see
+    /// `NotebookExport`): the report's table, a pandas cell loading the spec's runs and metrics by a path to
+    /// the store relative to the notebook, and the figures of `ablate report` embedded as PNG outputs.
+    /// `resultsRoot` is where the synthetic dataset cache lives (for the qualitative panel's images).
+    /// Returns the written path and notes on figures that could not be drawn.
+    /// - Throws: `ReportError` without a store or finished runs, as `report` does.
+    public static func exportNotebook(spec path: String, overrides: [String] = [], storePath: String = ResultStore.defaultPath,
+                                      resultsRoot: String = "Results", outputFolder: String = notebookFolder,
+                                      commit: String? = nil) throws -> String {
+        let spec = try SpecLoader().load(path, overrides: overrides)
+        guard FileManager.default.fileExists(atPath: storePath) else {
+            throw ReportError.noStore(path: storePath, spec: spec.file)
+        }
+        let plan = Plan(spec, commit: commit)
+        let store = try ResultStore(path: storePath)
+        let table = try ReportBuilder.build(plan, store: store)
+        guard table.rows.contains(where: { !$0.finishedSeeds.isEmpty }) else {
+            throw ReportError.noFinishedRuns(spec: spec.file, planned: plan.runs.count, store: storePath)
+        }
+        let breakdown = try BreakdownBuilder.build(plan, store: store)
+        let (figures, notes) = try ReportPlots.render(plan, store: store, table: table, breakdown: breakdown, resultsRoot: resultsRoot)
+        let notebook = NotebookExport.build(plan, table: table, breakdown: breakdown, figures: figures,
+                                            storeFromNotebook: NotebookExport.relativePath(from: outputFolder, to: storePath))
+        let file = outputFolder + "/" + spec.name + ".ipynb"
+        do {
+            try FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
+            try Data(notebook.render().utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
+        } catch {
+            throw NotebookExportError.cannotWrite(path: file, reason: error.localizedDescription)
+        }
+        return "wrote \(file) (\(notebook.cells.count) cells, \(figures.count) figures)\n" + notes.map { "note: \($0)\n" }.joined()
+    }
+}
+
+/// Why a notebook could not be exported (besides the report's own errors).
+public enum NotebookExportError: Error, Equatable, CustomStringConvertible {
+    case cannotWrite(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .cannotWrite(path, reason):
+            return "Cannot write the notebook \(path): \(reason). Choose another folder with --out."
+        }
+    }
+}

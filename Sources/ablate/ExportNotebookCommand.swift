@@ -1,0 +1,21 @@
+import ArgumentParser
+import Harness
+
+struct ExportNotebookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export-notebook",
+        abstract: "Write notebooks-export/<spec>.ipynb from the database alone: the table, pandas cells reading the database, and the figures.")
+
+    @OptionGroup var options: SpecOptions
+
+    @Option(help: "Results folder (its .cache holds the generated dataset that the qualitative panel draws).")
+    var results: String = "Results"
+
+    @Option(help: "Folder that receives <spec>.ipynb.")
+    var out: String = HarnessCommands.notebookFolder
+
+    func run() throws {
+        print(try HarnessCommands.exportNotebook(spec: options.spec, overrides: options.overrides, storePath: options.store,
+                                                 resultsRoot: results, outputFolder: out, commit: options.commit), terminator: "")
+    }
+}

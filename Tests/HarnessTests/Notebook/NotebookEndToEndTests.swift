@@ -1,0 +1,106 @@
+import Foundation
+import RRSISData
+import Testing
+@testable import Harness
+
+/// A real (tiny) ablation: training keeps the qualitative predictions, the report draws the figures from the
+/// store, and the exported notebook embeds them and its code reads the store.
+struct NotebookEndToEndTests {
+    /// Two variants × two seeds × two epochs on 64-pixel scenes; three kept test samples.
+    static let spec = """
+    {
+      "dataset": {"name": "synthetic", "imageSize": 64, "train": 8, "val": 4, "test": 4},
+      "model": {
+        "backbone": {"name": "swin", "params": {"dims": [8, 16, 24, 32], "depths": [1, 1, 1, 1], "heads": [1, 1, 2, 2], "window": 4}},
+        "text": {"name": "transformer", "params": {"dim": 16, "layers": 1, "heads": 2, "maxLength": 8}},
+        "alignment": "fiam",
+        "scale": {"name": "tmem", "params": {"blocks": 1}},
+        "decoder": {"name": "lavt", "params": {"dim": 16}}
+      },
+      "train": {"epochs": 2, "batchSize": 4, "warmup": 0, "lr": 1e-3},
+      "seeds": [0, 1],
+      "variants": {"rows": [{"name": "Coarse", "model": {"alignment": "coarse"}}, {"name": "FIAM"}]},
+      "report": {"qualitative": 3}
+    }
+    """
+
+    /// Trains the spec in `dir` (store `dir/Results/fiabench.sqlite`); returns the spec path and the report text.
+    static func train(in dir: TempDir) throws -> (spec: String, report: String) {
+        let specPath = try dir.write("Ablations/tiny.json", spec)
+        var runner = AblationRunner(specPath: specPath)
+        runner.storePath = dir.path + "/Results/fiabench.sqlite"
+        runner.resultsRoot = dir.path + "/Results"
+        runner.output = { _ in }
+        return (specPath, try runner.run())
+    }
+
+    @Test func trainingKeepsPredictionsAndTheReportAndNotebookShowThem() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let (specPath, report) = try Self.train(in: dir)
+        let results = dir.path + "/Results/tiny"
+        for file in ["curves.png", "bars.png", "breakdown.png", "qualitative.png"] {
+            #expect(report.contains(results + "/" + file), "report lists \(file)")
+        }
+
+        // Each run kept the first three test samples, in split order, as 64×64 binary masks.
+        let store = try ResultStore(path: dir.path + "/Results/fiabench.sqlite")
+        let runs = try store.runs(spec: "tiny")
+        #expect(runs.count == 4 && runs.allSatisfy { $0.status == .finished })
+        let testIDs = try RunData.samples(of: .test, spec: SpecLoader().load(specPath), cacheRoot: nil).map(\.id)
+        for run in runs {
+            let kept = try store.predictions(runKey: run.record.runKey)
+            #expect(kept.map(\.sampleIndex) == [0, 1, 2])
+            #expect(kept.map(\.sampleID) == Array(testIDs.prefix(3)))
+            #expect(kept.allSatisfy { $0.width == 64 && $0.height == 64 && $0.mask.allSatisfy { $0 <= 1 } && ($0.iou ?? -1) >= 0 })
+        }
+
+        // The figures decode; the curves and bars carry both variants' colours.
+        let curves = try PNGCodec.read(URL(fileURLWithPath: results + "/curves.png"))
+        #expect(curves.width == 1280 && curves.channels == 3)
+        let bars = try PNGCodec.read(URL(fileURLWithPath: results + "/bars.png"))
+        for image in [curves, bars] {
+            let colours = Set(stride(from: 0, to: image.pixels.count, by: 3).map { RGB(image.pixels[$0], image.pixels[$0 + 1], image.pixels[$0 + 2]) })
+            #expect(colours.contains(Palette.colour(0)) && colours.contains(Palette.colour(1)))
+        }
+        let panel = try PNGCodec.read(URL(fileURLWithPath: results + "/qualitative.png"))
+        #expect(panel.width == 2 * Figure.margin + 4 * QualitativePanel.side + 3 * 12)
+
+        // The notebook embeds exactly the report's figures, and passes the nbformat 4.5 checks.
+        let out = dir.path + "/notebooks-export"
+        let message = try HarnessCommands.exportNotebook(spec: specPath, storePath: dir.path + "/Results/fiabench.sqlite",
+                                                         resultsRoot: dir.path + "/Results", outputFolder: out)
+        #expect(message.hasPrefix("wrote \(out)/tiny.ipynb (11 cells, 4 figures)"))
+        let parsed = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: out + "/tiny.ipynb")))
+        var embedded: [Data] = []
+        #expect(NotebookChecks.problems(parsed) { embedded.append($0); _ = try NotebookChecks.decode($0) } == [])
+        let files = try ["curves.png", "bars.png", "breakdown.png", "qualitative.png"].map { try Data(contentsOf: URL(fileURLWithPath: results + "/" + $0)) }
+        #expect(embedded == files)
+    }
+
+    @Test(.enabled(if: Python.hasPandas, "needs python3 with pandas"))
+    func notebookCodeRunsAgainstTheStore() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let (specPath, _) = try Self.train(in: dir)
+        let out = dir.path + "/notebooks-export"
+        _ = try HarnessCommands.exportNotebook(spec: specPath, storePath: dir.path + "/Results/fiabench.sqlite",
+                                              resultsRoot: dir.path + "/Results", outputFolder: out)
+        let parsed = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: out + "/tiny.ipynb")))
+        // The cells in order, from the notebook's folder as Jupyter runs them, then checks of what they loaded.
+        let script = NotebookChecks.codeCells(parsed).joined(separator: "\n") + """
+
+            assert len(runs) == 4, runs
+            assert sorted(summary.index.get_level_values("cell_name")) == ["Coarse", "FIAM"], summary
+            assert list(summary["mean"].columns) == ["oIoU", "mIoU", "Pr@0.5", "Pr@0.6", "Pr@0.7", "Pr@0.8", "Pr@0.9"], summary.columns
+            assert ((summary["mean"] >= 0) & (summary["mean"] <= 100)).all().all(), summary
+            assert len(curves) == 4 * 2 * 2, curves
+            assert sorted(kept["sample_index"].unique()) == [0, 1, 2], kept
+            assert len(kept) == 2 * 3, kept
+            print("ok")
+
+            """
+        let result = Python.run(["-"], input: script, in: out)
+        #expect(result.status == 0 && result.output.hasSuffix("ok\n"), "\(result.output)")
+    }
+}
