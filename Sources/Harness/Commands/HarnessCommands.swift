@@ -50,6 +50,21 @@ public enum HarnessCommands {
     /// terminal rendering followed by the written paths.
     public static func report(spec path: String, overrides: [String] = [], storePath: String = ResultStore.defaultPath,
                               resultsRoot: String = "Results", commit: String? = nil, ansi: Bool = Terminal.isInteractive) throws -> String {
+        let (spec, plan, store, table, breakdown) = try reportInputs(spec: path, overrides: overrides, storePath: storePath, commit: commit)
+        let costs = try CostTableBuilder.build(plan, store: store)
+        let files = try ReportWriter.write(table, breakdown: breakdown, costs: costs, resultsRoot: resultsRoot, latex: spec.report.latex)
+        let plots = try ReportPlots.write(plan, store: store, table: table, breakdown: breakdown, resultsRoot: resultsRoot)
+        return TerminalReport.render(table, ansi: ansi) + "\nwrote " + (files + plots.files).joined(separator: ", ") + "\n"
+            + plots.notes.map { "note: \($0)\n" }.joined()
+    }
+}
+
+extension HarnessCommands {
+    /// What every output made from the store alone starts from: the spec, its plan, the opened store, the
+    /// paper-style table and the tag breakdown.
+    /// - Throws: `ReportError` when there is no store or none of the planned runs has finished.
+    static func reportInputs(spec path: String, overrides: [String], storePath: String, commit: String?) throws
+        -> (spec: AblationSpec, plan: Plan, store: ResultStore, table: ReportTable, breakdown: ReportTable?) {
         let spec = try SpecLoader().load(path, overrides: overrides)
         guard FileManager.default.fileExists(atPath: storePath) else {
             throw ReportError.noStore(path: storePath, spec: spec.file)
@@ -61,11 +76,7 @@ public enum HarnessCommands {
             throw ReportError.noFinishedRuns(spec: spec.file, planned: plan.runs.count, store: storePath)
         }
         let breakdown = try BreakdownBuilder.build(plan, store: store)
-        let costs = try CostTableBuilder.build(plan, store: store)
-        let files = try ReportWriter.write(table, breakdown: breakdown, costs: costs, resultsRoot: resultsRoot, latex: spec.report.latex)
-        let plots = try ReportPlots.write(plan, store: store, table: table, breakdown: breakdown, resultsRoot: resultsRoot)
-        return TerminalReport.render(table, ansi: ansi) + "\nwrote " + (files + plots.files).joined(separator: ", ") + "\n"
-            + plots.notes.map { "note: \($0)\n" }.joined()
+        return (spec, plan, store, table, breakdown)
     }
 }
 

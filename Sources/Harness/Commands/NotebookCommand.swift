@@ -13,17 +13,7 @@ extension HarnessCommands {
     public static func exportNotebook(spec path: String, overrides: [String] = [], storePath: String = ResultStore.defaultPath,
                                       resultsRoot: String = "Results", outputFolder: String = notebookFolder,
                                       commit: String? = nil) throws -> String {
-        let spec = try SpecLoader().load(path, overrides: overrides)
-        guard FileManager.default.fileExists(atPath: storePath) else {
-            throw ReportError.noStore(path: storePath, spec: spec.file)
-        }
-        let plan = Plan(spec, commit: commit)
-        let store = try ResultStore(path: storePath)
-        let table = try ReportBuilder.build(plan, store: store)
-        guard table.rows.contains(where: { !$0.finishedSeeds.isEmpty }) else {
-            throw ReportError.noFinishedRuns(spec: spec.file, planned: plan.runs.count, store: storePath)
-        }
-        let breakdown = try BreakdownBuilder.build(plan, store: store)
+        let (spec, plan, store, table, breakdown) = try reportInputs(spec: path, overrides: overrides, storePath: storePath, commit: commit)
         let (figures, notes) = try ReportPlots.render(plan, store: store, table: table, breakdown: breakdown, resultsRoot: resultsRoot)
         let notebook = NotebookExport.build(plan, table: table, breakdown: breakdown, figures: figures,
                                             storeFromNotebook: NotebookExport.relativePath(from: outputFolder, to: storePath))

@@ -10,13 +10,7 @@ struct NotebookEndToEndTests {
     static let spec = """
     {
       "dataset": {"name": "synthetic", "imageSize": 64, "train": 8, "val": 4, "test": 4},
-      "model": {
-        "backbone": {"name": "swin", "params": {"dims": [8, 16, 24, 32], "depths": [1, 1, 1, 1], "heads": [1, 1, 2, 2], "window": 4}},
-        "text": {"name": "transformer", "params": {"dim": 16, "layers": 1, "heads": 2, "maxLength": 8}},
-        "alignment": "fiam",
-        "scale": {"name": "tmem", "params": {"blocks": 1}},
-        "decoder": {"name": "lavt", "params": {"dim": 16}}
-      },
+      "model": \(Fixtures.tinyModel),
       "train": {"epochs": 2, "batchSize": 4, "warmup": 0, "lr": 1e-3},
       "seeds": [0, 1],
       "variants": {"rows": [{"name": "Coarse", "model": {"alignment": "coarse"}}, {"name": "FIAM"}]},

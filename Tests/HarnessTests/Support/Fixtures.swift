@@ -23,6 +23,18 @@ struct TempDir {
 }
 
 enum Fixtures {
+    /// The `model` object of specs that must train in a moment: a 4-stage Swin of widths 8…32, a one-layer
+    /// text encoder, FIAM + TMEM, a 16-wide decoder.
+    static let tinyModel = """
+    {
+        "backbone": {"name": "swin", "params": {"dims": [8, 16, 24, 32], "depths": [1, 1, 1, 1], "heads": [1, 1, 2, 2], "window": 4}},
+        "text": {"name": "transformer", "params": {"dim": 16, "layers": 1, "heads": 2, "maxLength": 8}},
+        "alignment": "fiam",
+        "scale": {"name": "tmem", "params": {"blocks": 1}},
+        "decoder": {"name": "lavt", "params": {"dim": 16}}
+      }
+    """
+
     /// The alignment ablation as a spec: three rows over a fixed base model, three seeds.
     static let alignmentSpec = """
     {
