@@ -11,6 +11,22 @@ struct Ablate: ParsableCommand {
         defaultSubcommand: RunCommand.self)
 }
 
+/// `--record-commit`, for the commands that train (`run`, `submit`).
+struct RecordCommitOption: ParsableArguments {
+    @Flag(help: "Fold the current commit (git rev-parse HEAD, read when the command starts) into run keys, so a rerun on a new commit trains new runs that `ablate compare` and `ablate history` can set against the old ones. Excludes --commit.")
+    var recordCommit = false
+
+    /// The commit to fold into run keys: HEAD with `--record-commit`, else `given` (`--commit`).
+    func commit(given: String?) throws -> String? {
+        guard recordCommit else { return given }
+        if given != nil { throw ValidationError("--record-commit and --commit are exclusive: pick one.") }
+        guard let head = RunEnvironment.current().commit else {
+            throw ValidationError("--record-commit needs a git repository: `git rev-parse HEAD` failed here.")
+        }
+        return head
+    }
+}
+
 /// Options shared by the commands that take a spec.
 struct SpecOptions: ParsableArguments {
     @Argument(help: "The ablation spec, e.g. Ablations/fiam_vs_coarse.json (path case is forgiven).")

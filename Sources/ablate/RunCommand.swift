@@ -17,25 +17,14 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Write the test split's predicted masks as PNGs under Results/<spec>/runs/<run key>/predictions/.")
     var savePredictions = false
 
-    @Flag(help: "Fold the current commit (git rev-parse HEAD) into run keys, so a rerun on a new commit trains new runs that `ablate compare` and `ablate history` can set against the old ones. Excludes --commit.")
-    var recordCommit = false
-
-    func validate() throws {
-        if recordCommit && options.commit != nil { throw ValidationError("--record-commit and --commit are exclusive: pick one.") }
-    }
+    @OptionGroup var recordCommit: RecordCommitOption
 
     func run() throws {
         var runner = AblationRunner(specPath: options.spec)
         runner.overrides = options.overrides
         runner.storePath = options.store
         runner.resultsRoot = results
-        runner.commit = options.commit
-        if recordCommit {
-            guard let head = RunEnvironment.current().commit else {
-                throw ValidationError("--record-commit needs a git repository: `git rev-parse HEAD` failed here.")
-            }
-            runner.commit = head
-        }
+        runner.commit = try recordCommit.commit(given: options.commit)
         runner.force = force
         runner.savePredictions = savePredictions
         runner.stopsOnSignals = true

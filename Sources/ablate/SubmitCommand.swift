@@ -42,8 +42,7 @@ struct SubmitCommand: ParsableCommand {
     @Option(help: "Folder of the tables, worker databases (workers/) and Slurm logs (slurm/).")
     var results: String = "Results"
 
-    @Flag(help: "Fold the current commit (git rev-parse HEAD, read now) into run keys. Excludes --commit.")
-    var recordCommit = false
+    @OptionGroup var recordCommit: RecordCommitOption
 
     @Flag(help: "Print the batch script instead of submitting it.")
     var dryRun = false
@@ -62,20 +61,13 @@ struct SubmitCommand: ParsableCommand {
         guard cpus >= 1 else { throw ValidationError("--cpus must be at least 1.") }
         if let maxParallel, maxParallel < 1 { throw ValidationError("--max-parallel must be at least 1.") }
         guard pollSeconds > 0 else { throw ValidationError("--poll-seconds must be positive.") }
-        if recordCommit && options.commit != nil { throw ValidationError("--record-commit and --commit are exclusive: pick one.") }
     }
 
     func run() throws {
         var s = SlurmCommands.Submission(spec: options.spec)
         s.overrides = options.overrides
         s.storePath = options.store
-        s.commit = options.commit
-        if recordCommit {
-            guard let head = RunEnvironment.current().commit else {
-                throw ValidationError("--record-commit needs a git repository: `git rev-parse HEAD` failed here.")
-            }
-            s.commit = head
-        }
+        s.commit = try recordCommit.commit(given: options.commit)
         s.resultsRoot = results
         s.partition = partition
         s.time = time

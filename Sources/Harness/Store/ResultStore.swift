@@ -94,8 +94,8 @@ public final class ResultStore: Sendable {
     /// Starts (or restarts) a run: replaces any earlier row with this key — and its curves, metrics and
     /// costs — by a `running` row with `record`'s provenance, and writes the flattened config to `params`.
     /// The runner uses `claimRun`, which does the same unless another live process holds the run.
-    public func beginRun(_ record: RunRecord, owner: RunOwner? = nil) throws {
-        try pool.write { db in try Self.insertRun(record, owner: owner, at: Date(), db) }
+    public func beginRun(_ record: RunRecord) throws {
+        try pool.write { db in try Self.insertRun(record, owner: nil, at: Date(), db) }
     }
 
     static func insertRun(_ record: RunRecord, owner: RunOwner?, at date: Date, _ db: Database) throws {
