@@ -8,13 +8,21 @@ enum Timing {
     static func median(repeats: Int = 7, warmup: Int = 2, _ body: () -> Void) -> Double {
         for _ in 0..<warmup { body() }
         var samples: [Double] = []
-        for _ in 0..<repeats {
-            let start = DispatchTime.now().uptimeNanoseconds
-            body()
-            samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
-        samples.sort()
-        return samples[samples.count / 2]
+        for _ in 0..<repeats { samples.append(seconds(body)) }
+        return medianOf(samples)
+    }
+
+    /// Seconds for one call of `body`.
+    static func seconds(_ body: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// The median of `values` (the upper one of the middle two for an even count).
+    static func medianOf(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted[sorted.count / 2]
     }
 
     /// Resident set size of this process in bytes (Linux `/proc/self/statm`).

@@ -17,5 +17,6 @@
 #include "optim.h"
 #include "threadlocal.h"
 #include "blas.h"
+#include "workers.h"
 
 #endif

@@ -5,12 +5,20 @@
 // 2004-era Prescott kernels and runs ~10x slower. Loading it ourselves lets us name the kernel family
 // from the CPU's features first (only when the user has not set OPENBLAS_CORETYPE).
 
-/// Row-major single-precision GEMM, C = alpha·op(A)·op(B) + beta·C (the cblas_sgemm contract).
+/// Row-major single-precision GEMM, C = alpha·op(A)·op(B) + beta·C (the cblas_sgemm contract). OpenBLAS runs
+/// single-threaded; a product of at least FIA_GEMM_SPLIT_MACS multiply-adds is split into row (or column)
+/// blocks of C, one per worker of the engine's pool (workers.h); each element of C is still computed by one
+/// OpenBLAS call over the whole K.
 void fia_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a, int lda, const float *b,
                int ldb, float beta, float *c, int ldc);
-/// OpenBLAS's worker count (set before the first GEMM, or any time).
+/// The same product straight through OpenBLAS with its own threading at `threads` threads — the reference
+/// the benchmarks compare against; never used by the engine.
+void fia_sgemm_openblas(int threads, int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a, int lda,
+                        const float *b, int ldb, float beta, float *c, int ldc);
+/// OpenBLAS's own thread count (1 whenever the engine calls it).
 void fia_blas_set_threads(int threads);
 int fia_blas_threads(void);
 /// The kernel family OpenBLAS runs ("SkylakeX", "Haswell", …), or an error message if it did not load.
 const char *fia_blas_core(void);
+enum { FIA_GEMM_SPLIT_MACS = 1 << 18 };
 #endif

@@ -52,7 +52,7 @@ struct RunTrainer {
                 let loss = Segmenter.loss(model(batch), batch.masks)
                 try loss.backward()
                 optimizer.step()
-                model.zeroGrad()
+                optimizer.zeroGrad()   // its parameter list is built once; Module.zeroGrad reflects every call
                 step += 1
                 lossSum += Double(loss.item())
                 progress?.step(epoch: epoch, loss: Double(loss.item()))

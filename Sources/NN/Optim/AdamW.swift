@@ -43,7 +43,7 @@ public final class AdamW: Optimizer {
         let (b1, b2, e) = (beta1, beta2, eps)
         let pp = p.storage.pointer, gp = g.storage.pointer, mp = m.storage.pointer, vp = v.storage.pointer
         // Memory-bound: split big tensors over the cores (the kernel is elementwise, so chunks are independent).
-        Parallel.forChunks(p.count, grain: 1 << 17) { r in
+        Parallel.forChunks(p.count, grain: Parallel.mapGrain) { r in
             let o = r.lowerBound
             fia_adamw_step(pp + o, gp + o, mp + o, vp + o, r.count, b1, b2, e, decay, stepSize, bc2Sqrt)
         }
@@ -85,7 +85,7 @@ public final class SGD: Optimizer {
         }
         let pp = p.storage.pointer, gp = g.storage.pointer, bp = buffer
         let (mu, damp, nest) = (momentum, dampening, nesterov)
-        Parallel.forChunks(p.count, grain: 1 << 17) { r in
+        Parallel.forChunks(p.count, grain: Parallel.mapGrain) { r in
             let o = r.lowerBound
             fia_sgd_step(pp + o, gp + o, bp.map { $0 + o }, r.count, lr, mu, damp, weightDecay, nest ? 1 : 0, first ? 1 : 0)
         }

@@ -1,27 +1,62 @@
-import Dispatch
+import CKernels
 
-/// Splits work over this machine's cores. Kernels call it only above a size where threading pays
-/// (ENGINE-NOTES: roughly 256K elements for maps), and never around a BLAS call (one threading owner).
+/// Splits work over this machine's cores, on the engine's one thread pool (CKernels `workers.c`), which
+/// also splits large GEMMs (OpenBLAS itself runs single-threaded). Kernels call it above a size where
+/// threading pays; a call made inside another parallel region runs serially, so nesting is safe.
 public enum Parallel {
-    /// Worker count: the number of active cores (override with FIA_THREADS).
-    nonisolated(unsafe) public static var workers: Int = {
-        if let s = getenvString("FIA_THREADS"), let n = Int(s), n > 0 { return n }
-        return max(1, ProcessInfo.processInfo.activeProcessorCount)
-    }()
+    /// Worker count, the caller included: FIA_THREADS, else the cores this process may run on (the pool's
+    /// own setting, so GEMM splitting and these helpers always agree).
+    public static var workers: Int {
+        get { Int(fia_workers()) }
+        set { fia_workers_set(Int32(newValue)) }
+    }
 
-    /// Calls `body(range)` on disjoint chunks covering 0..<count, in parallel when `count` ≥ `grain`·2.
+    /// Elements per chunk for memory-bound maps. With the pool's workers spinning between regions a region
+    /// costs about a microsecond, so maps of 32K elements and up are split (at this model's sizes most
+    /// activations are 32K–512K floats; a split point of 256K left most of them on one core).
+    public static let mapGrain = 1 << 14
+
+    /// Calls `body(range)` on disjoint chunks covering 0..<count, in parallel when `count` ≥ `grain`·2. There
+    /// are up to four chunks per worker, claimed dynamically, so a worker that starts late (woken from sleep)
+    /// or runs slow does not leave the others waiting at the end of the region.
     public static func forChunks(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
-        let chunks = min(workers, count / max(grain, 1))
+        let workers = workers
+        if workers <= 1 { body(0..<count); return }
+        let chunks = min(4 * workers, count / max(grain, 1))
         if chunks <= 1 { body(0..<count); return }
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let lo = count * c / chunks, hi = count * (c + 1) / chunks
-            body(lo..<hi)
+        forEach(chunks) { c in body((count * c / chunks)..<(count * (c + 1) / chunks)) }
+    }
+
+    /// Calls `body(i)` for every i in 0..<count on the pool (each call is one unit of work: a GEMM of
+    /// a batch, an image's convolution).
+    public static func forEach(_ count: Int, _ body: (Int) -> Void) {
+        if count <= 1 || workers <= 1 { for i in 0..<count { body(i) }; return }
+        withoutActuallyEscaping(body) { body in
+            var box = body
+            withUnsafeMutablePointer(to: &box) { pointer in
+                fia_parallel_for(count, { context, index in
+                    context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(index)
+                }, pointer)
+            }
         }
     }
 }
 
 
 extension Parallel {
+    /// Runs a strided kernel over `dims` (collapsed, row-major, with a contiguous output) split along its
+    /// outermost dimension: `body(dims, start, outputOffset)` gets a slice's dims (outer extent shortened),
+    /// its first outer index (offset each input by `start · stride[0]`) and its output offset.
+    static func forOuterSlices(_ dims: [Int], _ body: ([Int64], Int, Int) -> Void) {
+        let inner = dims.dropFirst().reduce(1, *)
+        let full = dims.map(Int64.init)
+        forChunks(dims.first ?? 0, grain: Swift.max(1, mapGrain / Swift.max(inner, 1))) { r in
+            var slice = full
+            slice[0] = Int64(r.count)
+            body(slice, r.lowerBound, r.lowerBound * inner)
+        }
+    }
+
     /// How many blocks `forBlocks` splits `count` items into (≥ 1): one per worker once each block would
     /// hold at least `grain` items.
     static func blockCount(_ count: Int, grain: Int) -> Int {
@@ -32,11 +67,6 @@ extension Parallel {
     /// reductions that keep one partial result per block.
     static func forBlocks(_ count: Int, blocks: Int, _ body: (Int, Range<Int>) -> Void) {
         if blocks <= 1 { body(0, 0..<count); return }
-        forChunks(blocks, grain: 1) { chunk in
-            for b in chunk { body(b, (count * b / blocks)..<(count * (b + 1) / blocks)) }
-        }
+        forEach(blocks) { b in body(b, (count * b / blocks)..<(count * (b + 1) / blocks)) }
     }
 }
-
-import Foundation
-private func getenvString(_ name: String) -> String? { ProcessInfo.processInfo.environment[name] }

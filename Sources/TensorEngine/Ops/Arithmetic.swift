@@ -9,15 +9,18 @@ extension Tensor {
         if a.shape == b.shape {
             // Fast path: one flat loop, split over the cores when large (memory-bound).
             let ap = a.storage.pointer, bp = b.storage.pointer, op_ = out.storage.pointer
-            Parallel.forChunks(out.count, grain: 1 << 17) { r in
+            Parallel.forChunks(out.count, grain: Parallel.mapGrain) { r in
                 var n = Int64(r.count), one: Int64 = 1
                 fia_binary_strided(op, 1, &n, ap + r.lowerBound, &one, bp + r.lowerBound, &one, op_ + r.lowerBound)
             }
         } else {
             let (dims, lists) = Shapes.collapse(shape, [Shapes.broadcastStrides(a.shape, to: shape),
                                                         Shapes.broadcastStrides(b.shape, to: shape)])
-            fia_binary_strided(op, Int32(dims.count), dims.map(Int64.init), a.storage.pointer, lists[0].map(Int64.init),
-                               b.storage.pointer, lists[1].map(Int64.init), out.storage.pointer)
+            let ap = a.storage.pointer, bp = b.storage.pointer, op_ = out.storage.pointer
+            let sa = lists[0].map(Int64.init), sb = lists[1].map(Int64.init)
+            Parallel.forOuterSlices(dims) { d, start, at in
+                fia_binary_strided(op, Int32(d.count), d, ap + start * lists[0][0], sa, bp + start * lists[1][0], sb, op_ + at)
+            }
         }
         Cost.add(flops: out.count)
         return (out, shape)
@@ -99,7 +102,7 @@ extension Tensor {
         if failure != nil { return self }
         let y = Tensor(shape: shape, storage: Storage(uninitialized: count))
         let xp = storage.pointer, yp = y.storage.pointer
-        Parallel.forChunks(count, grain: 1 << 17) { r in
+        Parallel.forChunks(count, grain: Parallel.mapGrain) { r in
             fia_affine(xp + r.lowerBound, yp + r.lowerBound, r.count, scale, shift)
         }
         Cost.add(flops: count)

@@ -56,6 +56,14 @@ enum Shapes {
 }
 
 extension Tensor {
+    /// Copies the strided walk `dims`/`strides` of `source` into contiguous `destination`, split over the cores.
+    static func gather(_ dims: [Int], strides: [Int], from source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>) {
+        let s64 = strides.map(Int64.init)
+        Parallel.forOuterSlices(dims) { d, start, at in
+            fia_gather_strided(Int32(d.count), d, source + start * strides[0], s64, destination + at)
+        }
+    }
+
     /// Sums a gradient of the broadcast shape back down to `shape` (the backward of broadcasting).
     func reduced(toShape target: [Int]) -> Tensor {
         if shape == target { return self }
@@ -71,8 +79,7 @@ extension Tensor {
         if shape == target { return self }
         let out = Tensor(shape: target, storage: Storage(uninitialized: target.reduce(1, *)))
         let (dims, lists) = Shapes.collapse(target, [Shapes.broadcastStrides(shape, to: target)])
-        fia_gather_strided(Int32(dims.count), dims.map(Int64.init), storage.pointer, lists[0].map(Int64.init),
-                           out.storage.pointer)
+        Tensor.gather(dims, strides: lists[0], from: storage.pointer, into: out.storage.pointer)
         return out
     }
 

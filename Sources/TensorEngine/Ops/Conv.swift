@@ -112,16 +112,14 @@ struct ConvGeometry {
     }
 
     /// Runs `body(images, scratch, parallelInside)` over chunks of images. With at least as many images as
-    /// cores, each core takes a chunk of whole images and OpenBLAS runs single-threaded (one threading
-    /// owner); with fewer, one chunk runs and the work inside each image (im2col, BLAS) uses the cores.
+    /// cores, each core takes a chunk of whole images (the GEMMs inside run serially: they are in a parallel
+    /// region); with fewer, one chunk runs and the work inside each image (im2col, GEMM splits) uses the cores.
     func forEachChunk(scratchCount: Int, _ body: (Range<Int>, UnsafeMutablePointer<Float>, Bool) -> Void) {
         guard n > 0 else { return }
         if n >= Parallel.workers && Parallel.workers > 1 {
-            BLASThreads.singleThreaded {
-                Parallel.forChunks(n, grain: 1) { images in
-                    let scratch = Storage(uninitialized: scratchCount)
-                    body(images, scratch.pointer, false)
-                }
+            Parallel.forChunks(n, grain: 1) { images in
+                let scratch = Storage(uninitialized: scratchCount)
+                body(images, scratch.pointer, false)
             }
         } else {
             let scratch = Storage(uninitialized: scratchCount)
@@ -199,7 +197,7 @@ struct ConvGeometry {
     func biasGradient(_ gy: Tensor) -> Tensor {
         Tensor(shape: [cout]) { out in
             let gp = gy.storage.pointer
-            Parallel.forChunks(cout, grain: max(1, (1 << 17) / max(1, n * p))) { r in
+            Parallel.forChunks(cout, grain: max(1, Parallel.mapGrain / max(1, n * p))) { r in
                 fia_channel_sum(gp, out, Int64(n), Int64(cout), Int64(p), Int64(r.lowerBound), Int64(r.upperBound))
             }
         }
@@ -239,30 +237,5 @@ struct ConvGeometry {
                                           Int64(r.lowerBound), Int64(r.upperBound))
         }
         return gw
-    }
-}
-
-/// Who owns the second core during a convolution: while our workers each run whole images, OpenBLAS is
-/// held at one thread, and restored to its configured count when the last such region ends.
-enum BLASThreads {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var depth = 0
-    nonisolated(unsafe) private static var configured = 0
-
-    static func singleThreaded(_ body: () -> Void) {
-        lock.lock()
-        if depth == 0 {
-            configured = Int(fia_blas_threads())
-            if configured > 1 { fia_blas_set_threads(1) }
-        }
-        depth += 1
-        lock.unlock()
-        defer {
-            lock.lock()
-            depth -= 1
-            if depth == 0 && configured > 1 { fia_blas_set_threads(Int32(configured)) }
-            lock.unlock()
-        }
-        body()
     }
 }

@@ -32,7 +32,7 @@ public func dropout(_ x: Tensor, p: Float, training: Bool, rng: inout RNG) -> Te
 
     let y = Tensor(shape: x.shape, storage: Storage(uninitialized: n))
     let xp = x.storage.pointer, yp = y.storage.pointer
-    Parallel.forChunks(n, grain: 1 << 17) { r in fia_mul(xp + r.lowerBound, m + r.lowerBound, yp + r.lowerBound, r.count) }
+    Parallel.forChunks(n, grain: Parallel.mapGrain) { r in fia_mul(xp + r.lowerBound, m + r.lowerBound, yp + r.lowerBound, r.count) }
     Cost.add(flops: n)
     return y.recordingGradient(of: x, op: "dropout") { gy in       // dx = dy ⊙ mask (mask holds 0 or the scale)
         [Tensor(shape: gy.shape) { fia_mul(gy.storage.pointer, mask.pointer, $0, n) }]

@@ -16,7 +16,7 @@ public func maskedFill(_ x: Tensor, mask: Tensor, value: Float) -> Tensor {
     let n = x.count
     let y = Tensor(shape: x.shape, storage: Storage(uninitialized: n))
     let xp = x.storage.pointer, mp = full.storage.pointer, yp = y.storage.pointer
-    Parallel.forChunks(n, grain: 1 << 17) { r in
+    Parallel.forChunks(n, grain: Parallel.mapGrain) { r in
         fia_masked_fill(xp + r.lowerBound, mp + r.lowerBound, yp + r.lowerBound, r.count, value)
     }
     let maskStorage = full.storage

@@ -11,6 +11,13 @@ func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointe
               Int32(transB ? k : n), accumulate ? 1 : 0, c, Int32(n))
 }
 
+/// Runs `body(i)` for `count` independent GEMMs of `macs` multiply-adds each: spread over the pool when each
+/// is too small for `fia_sgemm` to split (attention's per-window products), in order otherwise.
+@inline(__always)
+func forEachProduct(_ count: Int, macs: Int, _ body: (Int) -> Void) {
+    if count >= 2 && macs < Int(FIA_GEMM_SPLIT_MACS) { Parallel.forEach(count, body) } else { for i in 0..<count { body(i) } }
+}
+
 /// Matrix product of the last two dimensions, batched over the leading ones.
 ///
 /// `a` is `[..., M, K]`, `b` is `[..., K, N]` (or `[K, N]`, shared by every batch), giving `[..., M, N]`.
@@ -37,7 +44,7 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
         // Every batch shares B: one tall GEMM [batch·M, K] × [K, N].
         sgemm(transA: false, transB: transposeB, m: batch * m, n: n, k: k, ap, bp, yp)
     } else {
-        for i in 0..<batch {
+        forEachProduct(batch, macs: m * n * k) { i in
             sgemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k, ap + i * m * k, bp + (shared ? 0 : i * k * n),
                   yp + i * m * n)
         }
@@ -64,7 +71,7 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
         if a.requiresGrad {
             // dA = dY·Bᵀ (or its transpose when A was used transposed)
             let g = Tensor(shape: a.shape, storage: Storage(uninitialized: a.count))
-            for i in 0..<batch {
+            forEachProduct(batch, macs: m * n * k) { i in
                 let bi = bp + (shared ? 0 : i * k * n), gi = gp + i * m * n, out = g.storage.pointer + i * m * k
                 if transposeA { sgemm(transA: transposeB, transB: true, m: k, n: m, k: n, bi, gi, out) }
                 else { sgemm(transA: false, transB: !transposeB, m: m, n: k, k: n, gi, bi, out) }
@@ -72,13 +79,15 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
             ga = g
         }
         if b.requiresGrad {
-            // dB = Aᵀ·dY, summed over batches when B is shared
-            let g = Tensor.zeros(b.shape)
-            for i in 0..<batch {
+            // dB = Aᵀ·dY, summed over batches when B is shared (those products accumulate into one matrix,
+            // so they run in order)
+            let g = shared ? Tensor.zeros(b.shape) : Tensor(shape: b.shape, storage: Storage(uninitialized: b.count))
+            let product = { (i: Int) in
                 let ai = ap + i * m * k, gi = gp + i * m * n, out = g.storage.pointer + (shared ? 0 : i * k * n)
                 if transposeB { sgemm(transA: true, transB: transposeA, m: n, n: k, k: m, gi, ai, out, accumulate: shared) }
                 else { sgemm(transA: !transposeA, transB: false, m: k, n: n, k: m, ai, gi, out, accumulate: shared) }
             }
+            if shared { for i in 0..<batch { product(i) } } else { forEachProduct(batch, macs: m * n * k, product) }
             gb = g
         }
         return [ga, gb]

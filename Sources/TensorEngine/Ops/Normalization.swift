@@ -6,9 +6,8 @@ import CKernels
 // or one channel across the batch. The per-row kernels do the memory-bound passes; the bookkeeping over
 // N·C rows (small) is plain Swift.
 
-/// Rows per parallel chunk so that each chunk holds about 128K elements (ENGINE-NOTES: threading pays
-/// for maps above roughly 256K elements, i.e. two such chunks).
-private func rowGrain(_ rowLength: Int) -> Int { Swift.max(1, (1 << 17) / Swift.max(rowLength, 1)) }
+/// Rows per parallel chunk so that each chunk holds about `Parallel.mapGrain` elements.
+private func rowGrain(_ rowLength: Int) -> Int { Swift.max(1, Parallel.mapGrain / Swift.max(rowLength, 1)) }
 
 /// Layer normalisation over the last dimension (PyTorch `F.layer_norm(x, [D], weight, bias, eps)`):
 /// `y = (x − mean) / √(var + eps) · weight + bias`, with the biased variance of each row.
@@ -189,8 +188,8 @@ struct RowStatistics {
         let statsPerTile = Swift.max(1, (1 << 15) / Swift.max(rps * s, 1))
         let tiles = (statCount + statsPerTile - 1) / statsPerTile
         let count = rows * s
-        // Parallel only when the whole tensor is above ~256K elements (two chunks of 128K).
-        let grain = count >= 1 << 18 ? Swift.max(1, tiles * (1 << 17) / count) : tiles
+        // Tiles per chunk so that a chunk holds about `Parallel.mapGrain` elements.
+        let grain = Swift.max(1, tiles * Parallel.mapGrain / Swift.max(count, 1))
         Parallel.forChunks(tiles, grain: grain) { range in
             for t in range {
                 let lo = t * statsPerTile * rps, hi = Swift.min(rows, (t + 1) * statsPerTile * rps)

@@ -37,7 +37,7 @@ extension Tensor {
         let outShape = order.map { shape[$0] }
         let y = Tensor(shape: outShape, storage: Storage(uninitialized: count))
         let (dims, lists) = Shapes.collapse(outShape, [order.map { own[$0] }])
-        fia_gather_strided(Int32(dims.count), dims.map(Int64.init), storage.pointer, lists[0].map(Int64.init), y.storage.pointer)
+        Tensor.gather(dims, strides: lists[0], from: storage.pointer, into: y.storage.pointer)
         var inverse = [Int](repeating: 0, count: rank)
         for (i, o) in order.enumerated() { inverse[o] = i }
         return y.recordingGradient(of: self, op: "permute") { gy in [gy.permuted(inverse)] }
@@ -114,8 +114,7 @@ extension Tensor {
             let gx = Tensor(shape: inShape, storage: Storage(uninitialized: inShape.reduce(1, *)))
             if gx.count > 0 {
                 let (dims, lists) = Shapes.collapse(inShape, [outStrides])
-                fia_gather_strided(Int32(dims.count), dims.map(Int64.init), gy.storage.pointer + offset,
-                                   lists[0].map(Int64.init), gx.storage.pointer)
+                Tensor.gather(dims, strides: lists[0], from: gy.storage.pointer + offset, into: gx.storage.pointer)
             }
             return [gx]
         }

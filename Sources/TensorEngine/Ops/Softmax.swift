@@ -17,11 +17,22 @@ extension Tensor {
 public func softmax(_ x: Tensor, axis: Int = -1) -> Tensor {
     x.alongAxis(axis, op: "softmax") { x in
         let n = x.shape.last!, rows = n == 0 ? 0 : x.count / n
-        let y = Tensor(shape: x.shape) { fia_softmax_rows(x.storage.pointer, $0, Int64(rows), Int64(n)) }
+        let xp = x.storage.pointer, grain = Swift.max(1, Parallel.mapGrain / Swift.max(n, 1))
+        let y = Tensor(shape: x.shape) { yp in
+            Parallel.forChunks(rows, grain: grain) { r in
+                fia_softmax_rows(xp + r.lowerBound * n, yp + r.lowerBound * n, Int64(r.count), Int64(n))
+            }
+        }
         Cost.add(flops: 4 * x.count)
         let ys = y.storage
         return y.recordingGradient(of: x, op: "softmax") { gy in       // dx = y ⊙ (dy − Σ dy ⊙ y)
-            [Tensor(shape: x.shape) { fia_softmax_rows_backward(ys.pointer, gy.storage.pointer, $0, Int64(rows), Int64(n)) }]
+            let gp = gy.storage.pointer
+            return [Tensor(shape: x.shape) { gx in
+                Parallel.forChunks(rows, grain: grain) { r in
+                    let at = r.lowerBound * n
+                    fia_softmax_rows_backward(ys.pointer + at, gp + at, gx + at, Int64(r.count), Int64(n))
+                }
+            }]
         }
     }
 }

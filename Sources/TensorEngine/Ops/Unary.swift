@@ -6,7 +6,7 @@ extension Tensor {
         if x.failure != nil { return x }
         let y = Tensor(shape: x.shape, storage: Storage(uninitialized: x.count))
         let xp = x.storage.pointer, yp = y.storage.pointer
-        Parallel.forChunks(x.count, grain: 1 << 17) { r in
+        Parallel.forChunks(x.count, grain: Parallel.mapGrain) { r in
             fia_unary(op, xp + r.lowerBound, yp + r.lowerBound, r.count)
         }
         Cost.add(flops: x.count)
@@ -14,7 +14,7 @@ extension Tensor {
         return y.recordingGradient(of: x, op: name) { gy in
             let gx = Tensor(shape: x.shape, storage: Storage(uninitialized: x.count))
             let gp = gy.storage.pointer, gxp = gx.storage.pointer
-            Parallel.forChunks(x.count, grain: 1 << 17) { r in
+            Parallel.forChunks(x.count, grain: Parallel.mapGrain) { r in
                 fia_unary_backward(op, xp + r.lowerBound, ys.pointer + r.lowerBound, gp + r.lowerBound,
                                    gxp + r.lowerBound, r.count)
             }

@@ -1,0 +1,104 @@
+import CKernels
+import Dispatch
+import Testing
+@testable import TensorEngine
+import TestSupport
+
+/// The engine's thread pool (CKernels workers.c) and what runs on it: GEMM splitting, strided maps, softmax.
+struct ParallelPoolTests {
+    /// Counts how often each chunk ran, and whether it ran inside a region.
+    final class Tally: @unchecked Sendable {
+        var runs: [Int32]
+        var outsideRegion: Int32 = 0
+        init(_ n: Int) { runs = [Int32](repeating: 0, count: n) }
+    }
+
+    @Test func everyChunkRunsExactlyOnceAndInsideTheRegion() {
+        let tally = Tally(10_000)
+        tally.runs.withUnsafeMutableBufferPointer { runs in
+            var context = (runs.baseAddress!, UnsafeMutablePointer<Int32>(&tally.outsideRegion))
+            fia_parallel_for(runs.count, { ctx, chunk in
+                let (runs, outside) = ctx!.assumingMemoryBound(to: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>).self).pointee
+                runs[chunk] += 1
+                if fia_in_parallel_region() == 0 { outside.pointee += 1 }
+            }, &context)
+        }
+        #expect(tally.runs.allSatisfy { $0 == 1 })
+        #expect(tally.outsideRegion == 0)
+        #expect(fia_in_parallel_region() == 0)
+    }
+
+    @Test func concurrentAndNestedCallersEachGetEveryChunkOnce() {
+        // Four threads issue regions at once, each chunk opening a nested region: whoever finds the pool busy
+        // runs serially, and no chunk of one caller is ever run for another.
+        let callers = 4, regions = 200, outer = 7, inner = 5
+        let totals = (0..<callers).map { _ in Tally(outer * inner) }
+        DispatchQueue.concurrentPerform(iterations: callers) { caller in
+            for _ in 0..<regions {
+                Parallel.forEach(outer) { o in
+                    Parallel.forEach(inner) { i in
+                        totals[caller].runs[o * inner + i] += 1   // distinct slot per (o, i): no race
+                    }
+                }
+            }
+        }
+        for tally in totals { #expect(tally.runs.allSatisfy { $0 == Int32(regions) }) }
+    }
+
+    @Test(arguments: [(false, false, 4096, 96, 32), (true, false, 4096, 32, 96), (false, true, 1000, 70, 288),
+                      (true, true, 333, 900, 40), (false, false, 32, 4096, 64), (true, false, 32, 96, 4096)])
+    func splitGemmMatchesOneOpenBLASCall(_ shape: (Bool, Bool, Int, Int, Int)) {
+        // Row or column blocks of C on the pool against one single-threaded OpenBLAS call: every element is
+        // the same dot product, so the results agree to the last bit (ragged sizes included).
+        let (ta, tb, m, n, k) = shape
+        let a = Fixtures.randn(ta ? [k, m] : [m, k], seed: 1), b = Fixtures.randn(tb ? [n, k] : [k, n], seed: 2)
+        let c0 = Fixtures.randn([m, n], seed: 3)
+        let split = Tensor(shape: [m, n], data: c0.scalars), reference = Tensor(shape: [m, n], data: c0.scalars)
+        let lda = Int32(ta ? m : k), ldb = Int32(tb ? k : n)
+        fia_sgemm(ta ? 1 : 0, tb ? 1 : 0, Int32(m), Int32(n), Int32(k), 0.5, a.storage.pointer, lda, b.storage.pointer, ldb,
+                  0.25, split.storage.pointer, Int32(n))
+        fia_sgemm_openblas(1, ta ? 1 : 0, tb ? 1 : 0, Int32(m), Int32(n), Int32(k), 0.5, a.storage.pointer, lda, b.storage.pointer,
+                           ldb, 0.25, reference.storage.pointer, Int32(n))
+        #expect(m * n * k >= Int(FIA_GEMM_SPLIT_MACS))
+        #expect(split.scalars == reference.scalars)
+    }
+
+    @Test func stridedMapsSplitOverOuterSlicesMatchAScalarLoop() throws {
+        // Large enough (64·130·33 ≈ 275K elements) to be split; the outer extent 64 splits unevenly in 16K chunks.
+        let a = Fixtures.randn([64, 130, 33], seed: 4), b = Fixtures.randn([130, 1], seed: 5)
+        let sum = a + b
+        let av = a.scalars, bv = b.scalars
+        let expected = av.indices.map { av[$0] + bv[($0 / 33) % 130] }
+        #expect(sum.scalars == expected)
+        let permuted = a.permuted([2, 0, 1])
+        let pv = permuted.scalars
+        var mismatches = 0
+        for i in 0..<33 { for j in 0..<64 { for k in 0..<130 where pv[(i * 64 + j) * 130 + k] != av[(j * 130 + k) * 33 + i] { mismatches += 1 } } }
+        #expect(permuted.shape == [33, 64, 130] && mismatches == 0)
+    }
+
+    @Test func softmaxSplitOverRowsMatchesRowByRow() throws {
+        let x = Fixtures.randn([3000, 37], seed: 6, std: 3).requiringGrad()
+        let y = softmax(x)
+        let xv = x.scalars, yv = y.scalars
+        var worst = 0.0
+        for r in 0..<3000 {
+            let row = xv[(r * 37)..<((r + 1) * 37)].map(Double.init), top = row.max()!
+            let e = row.map { Foundation.exp($0 - top) }, total = e.reduce(0, +)
+            for j in 0..<37 { worst = max(worst, abs(Double(yv[r * 37 + j]) - e[j] / total)) }
+        }
+        #expect(worst < 1e-6)
+        // Backward of Σ w⊙y: dx = y ⊙ (w − Σ w⊙y) per row.
+        let w = Fixtures.randn([3000, 37], seed: 7)
+        try (y * w).sum().backward()
+        let wv = w.scalars, gv = x.grad!.scalars
+        var worstGrad = 0.0
+        for r in 0..<3000 {
+            let dot = (0..<37).reduce(0.0) { $0 + Double(wv[r * 37 + $1]) * Double(yv[r * 37 + $1]) }
+            for j in 0..<37 { worstGrad = max(worstGrad, abs(Double(gv[r * 37 + j]) - Double(yv[r * 37 + j]) * (Double(wv[r * 37 + j]) - dot))) }
+        }
+        #expect(worstGrad < 1e-6)
+    }
+}
+
+import Foundation
