@@ -5,7 +5,7 @@ import TensorEngine
 /// `ablate-bench engine`: the engine's throughput against this machine's references, measured in one run.
 enum EngineBench {
     static func run() {
-        print("FIABench engine benchmark — \(Timing.configuration) build, \(Parallel.workers) workers, OpenBLAS \(String(cString: fia_blas_core())) kernels, \(fia_blas_threads()) threads\n")
+        print("FIABench engine benchmark — \(Timing.configuration) build, \(Parallel.workers) workers (OpenBLAS \(String(cString: fia_blas_core())) kernels at \(fia_blas_threads()) thread; GEMMs split on the engine pool)\n")
         let peak = gemm()
         elementwise()
         transcendental()
@@ -13,21 +13,30 @@ enum EngineBench {
         memory()
     }
 
-    /// Raw sgemm (OpenBLAS) and the engine's matmul at 256³ and 1024³.
+    /// OpenBLAS with its own threading against the engine's matmul (OpenBLAS at one thread, products split
+    /// on the engine's pool), at two square sizes and at two of the default model's skinny shapes.
     @discardableResult
     static func gemm() -> (Int) -> Double {
-        var report = Report(title: "GEMM (GFLOPS, 2·M·N·K / time)", header: ["shape", "raw sgemm", "engine matmul", "ratio"])
+        var report = Report(title: "GEMM (GFLOPS, 2·M·N·K / time)",
+                            header: ["M×K×N", "OpenBLAS, \(Parallel.workers) own threads", "engine matmul", "engine / OpenBLAS"])
         var raw: [Int: Double] = [:]
-        for n in [256, 1024] {
-            let a = Tensor.full([n, n], 0.5), b = Tensor.full([n, n], 0.25), c = Tensor.zeros([n, n])
-            let flops = 2 * Double(n * n * n)
-            let tRaw = Timing.median(repeats: n > 512 ? 5 : 21) {
-                fia_sgemm(0, 0, Int32(n), Int32(n), Int32(n), 1, a.storage.pointer, Int32(n), b.storage.pointer, Int32(n), 0,
-                          c.storage.pointer, Int32(n))
+        // Warm-up: the first products of a process start the pool and fault in OpenBLAS's buffers (the first
+        // 256³ row read 0.35× before this).
+        let warm = Tensor.full([1024, 1024], 0.5)
+        for _ in 0..<10 { _ = matmul(warm, warm) }
+        for (m, k, n) in [(256, 256, 256), (1024, 1024, 1024), (4096, 32, 96), (4096, 96, 32)] {
+            let a = Tensor.full([m, k], 0.5), b = Tensor.full([k, n], 0.25), c = Tensor.zeros([m, n])
+            let flops = 2 * Double(m * n * k), repeats = m * n * k > 1 << 27 ? 5 : 21
+            // The engine first: OpenBLAS's own workers keep spinning in sched_yield for a while after a call,
+            // and would slow whatever runs next; they are given a second to fall asleep afterwards.
+            let tEngine = Timing.median(repeats: repeats) { _ = matmul(a, b) }
+            let tRaw = Timing.median(repeats: repeats) {
+                fia_sgemm_openblas(Int32(Parallel.workers), 0, 0, Int32(m), Int32(n), Int32(k), 1, a.storage.pointer, Int32(k),
+                                   b.storage.pointer, Int32(n), 0, c.storage.pointer, Int32(n))
             }
-            let tEngine = Timing.median(repeats: n > 512 ? 5 : 21) { _ = matmul(a, b) }
-            raw[n] = flops / tRaw / 1e9
-            report.add("\(n)³", fmt(flops / tRaw / 1e9), fmt(flops / tEngine / 1e9), fmt(tRaw / tEngine, 2))
+            Thread.sleep(forTimeInterval: 1)
+            if m == k && k == n { raw[n] = flops / tRaw / 1e9 }
+            report.add("\(m)×\(k)×\(n)", fmt(flops / tRaw / 1e9), fmt(flops / tEngine / 1e9), fmt(tRaw / tEngine, 2))
         }
         print(report.render())
         return { raw[$0] ?? raw[1024]! }
