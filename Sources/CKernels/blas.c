@@ -71,6 +71,16 @@ static int boundary(int total, long part, long parts) {
     return (int)(at < total ? at : total);
 }
 
+/// Rows (or columns) in the smallest of `parts` blocks of `total`.
+static int smallest_block(int total, long parts) {
+    int smallest = total;
+    for (long p = 0; p < parts; p++) {
+        int size = boundary(total, p + 1, parts) - boundary(total, p, parts);
+        if (size < smallest) smallest = size;
+    }
+    return smallest;
+}
+
 static void gemm_part(void *ctx, long part) {
     const struct gemm_job *j = ctx;
     if (j->by_rows) {
@@ -93,12 +103,17 @@ void fia_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const
     ensure();
     int workers = fia_workers();
     double macs = (double)m * n * k;
-    if (workers > 1 && macs >= FIA_GEMM_SPLIT_MACS && !fia_in_parallel_region()) {
-        // Split the longer side of C; a side shorter than two 16-wide tiles per worker is not split.
+    if (workers > 1 && macs >= 2.0 * FIA_GEMM_SPLIT_MACS && !fia_in_parallel_region()) {
+        // Split the longer side of C into blocks of at least two 16-wide tiles and FIA_GEMM_SPLIT_MACS
+        // multiply-adds each. Below about a million, OpenBLAS switches to its small-matrix kernels, which
+        // round differently: a block that small would make the result depend on the split (and so on the
+        // thread count). At 2^21 and above no difference was found in 20,000 random shapes.
         int by_rows = m >= n;
         int side = by_rows ? m : n;
+        double per_unit = macs / side;   // multiply-adds per row (or column) of C
         long parts = workers;
         if ((side + 15) / 16 < 2 * parts) parts = (side + 15) / 16 / 2;
+        while (parts >= 2 && smallest_block(side, parts) * per_unit < FIA_GEMM_SPLIT_MACS) parts--;
         if (parts >= 2) {
             struct gemm_job job = {trans_a, trans_b, m, n, k, lda, ldb, ldc, by_rows, parts, alpha, beta, a, b, c};
             fia_parallel_for(parts, gemm_part, &job);

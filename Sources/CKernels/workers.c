@@ -132,7 +132,13 @@ void fia_parallel_for(long chunks, void (*fn)(void *, long), void *ctx) {
     int expected = 0;
     if (chunks <= 1 || fia_workers() <= 1 || in_region || chunks > (long)CLOSED - 1 ||
         !atomic_compare_exchange_strong(&pool.busy, &expected, 1)) {
+        // Serially, but still as a region: what the chunks call must not depend on whether the pool happened
+        // to be free (a GEMM splits only outside regions, and a split can round differently from one call
+        // when OpenBLAS picks another kernel for the smaller blocks), or results would depend on timing.
+        int outer = in_region;
+        in_region = chunks > 1 || outer;
         for (long c = 0; c < chunks; c++) fn(ctx, c);
+        in_region = outer;
         return;
     }
     int helpers = atomic_load(&pool.workers) - 1;

@@ -6,9 +6,10 @@
 // from the CPU's features first (only when the user has not set OPENBLAS_CORETYPE).
 
 /// Row-major single-precision GEMM, C = alpha·op(A)·op(B) + beta·C (the cblas_sgemm contract). OpenBLAS runs
-/// single-threaded; a product of at least FIA_GEMM_SPLIT_MACS multiply-adds is split into row (or column)
-/// blocks of C, one per worker of the engine's pool (workers.h); each element of C is still computed by one
-/// OpenBLAS call over the whole K.
+/// single-threaded; outside a parallel region a large product is split into row (or column) blocks of C, one
+/// per worker of the engine's pool (workers.h), each of at least FIA_GEMM_SPLIT_MACS multiply-adds — large
+/// enough that OpenBLAS uses the same kernels as for the whole product, so the result is bit-identical to
+/// one call whatever the thread count.
 void fia_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a, int lda, const float *b,
                int ldb, float beta, float *c, int ldc);
 /// The same product straight through OpenBLAS with its own threading at `threads` threads — the reference
@@ -20,5 +21,5 @@ void fia_blas_set_threads(int threads);
 int fia_blas_threads(void);
 /// The kernel family OpenBLAS runs ("SkylakeX", "Haswell", …), or an error message if it did not load.
 const char *fia_blas_core(void);
-enum { FIA_GEMM_SPLIT_MACS = 1 << 18 };
+enum { FIA_GEMM_SPLIT_MACS = 1 << 21 };
 #endif

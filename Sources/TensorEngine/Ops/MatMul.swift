@@ -12,10 +12,11 @@ func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointe
 }
 
 /// Runs `body(i)` for `count` independent GEMMs of `macs` multiply-adds each: spread over the pool when each
-/// is too small for `fia_sgemm` to split (attention's per-window products), in order otherwise.
+/// is too small for `fia_sgemm` to split (attention's per-window products, SILA's per-image products), in
+/// order otherwise.
 @inline(__always)
 func forEachProduct(_ count: Int, macs: Int, _ body: (Int) -> Void) {
-    if count >= 2 && macs < Int(FIA_GEMM_SPLIT_MACS) { Parallel.forEach(count, body) } else { for i in 0..<count { body(i) } }
+    if count >= 2 && macs < 2 * Int(FIA_GEMM_SPLIT_MACS) { Parallel.forEach(count, body) } else { for i in 0..<count { body(i) } }
 }
 
 /// Matrix product of the last two dimensions, batched over the leading ones.
