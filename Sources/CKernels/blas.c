@@ -131,7 +131,6 @@ void fia_sgemm_openblas(int threads, int trans_a, int trans_b, int m, int n, int
     if (set_threads) set_threads(1);
 }
 
-void fia_blas_set_threads(int threads) { ensure(); if (set_threads) set_threads(threads); }
 int fia_blas_threads(void) { ensure(); return get_threads ? get_threads() : 1; }
 const char *fia_blas_core(void) {
     pthread_once(&once, load);

@@ -17,7 +17,6 @@ void fia_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const
 void fia_sgemm_openblas(int threads, int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a, int lda,
                         const float *b, int ldb, float beta, float *c, int ldc);
 /// OpenBLAS's own thread count (1 whenever the engine calls it).
-void fia_blas_set_threads(int threads);
 int fia_blas_threads(void);
 /// The kernel family OpenBLAS runs ("SkylakeX", "Haswell", …), or an error message if it did not load.
 const char *fia_blas_core(void);
