@@ -62,6 +62,51 @@ enum ModelBench {
               + "max \(fmt(sorted.last! / 1e9)) GFLOPS; MFU and step time are medians of 7 paired measurements.")
     }
 
+    /// `ablate-bench model [SPEC] --profile [VARIANT] [--steps N]`: where one training step goes, by op and shape —
+    /// forward time is the time since the previous op was recorded, backward the op's gradient closure — plus the
+    /// optimizer; milliseconds per step, averaged over `steps` steps after a warm-up. VARIANT is a row number
+    /// (1–9) of the model benchmark's table; the default is the last, FIAM + TMEM.
+    static func profile(specPath: String, variant: Int?, steps: Int) throws {
+        let spec = try SpecLoader().load(specPath)
+        let size = try spec.dataset.params.int("imageSize"), batch = spec.train.batchSize
+        let cells = try SpecLoader().load("Ablations/full_grid.json").cells
+        guard (1...cells.count).contains(variant ?? cells.count) else { throw ProfileArgumentError(rows: cells.count) }
+        let cell = cells[(variant ?? cells.count) - 1]
+        var model = spec.baseModel
+        model.choices[.alignment] = cell.model.choices[.alignment]
+        model.choices[.scale] = cell.model.choices[.scale]
+        let segmenter = try ModelBuilders.segmenter(model, vocabulary: 200, seed: 1)
+        let (images, text, target) = inputs(batch: batch, size: size, length: try model.choices[.text]!.params.int("maxLength"))
+        let optimizer = AdamW(groups: segmenter.parameterGroups(weightDecay: 0.01), learningRate: 1e-4)
+        let profile = OpProfile()
+        var total = 0.0, optimizerSeconds = 0.0
+        for round in 0...steps {
+            let body = {
+                total += Timing.seconds {
+                    try! Segmenter.loss(segmenter(images, text), target).backward()
+                    optimizerSeconds += Timing.seconds { optimizer.step(); optimizer.zeroGrad() }
+                }
+            }
+            if round == 0 { body(); total = 0; optimizerSeconds = 0 } else { profile.measuring(body) }
+        }
+        print("Profile of one training step — \(cell.name), \(size)×\(size), batch \(batch), \(Parallel.workers) threads: "
+              + "\(fmt(total * 1000 / Double(steps))) ms/step\n")
+        var report = Report(title: "Time by op (ms per step)", header: ["op", "forward", "backward", "total", "share", "calls/step"])
+        let perStep = { (s: Double) in fmt(s * 1000 / Double(steps), 2) }
+        for entry in profile.byTotal {
+            let sum = entry.forwardSeconds + entry.backwardSeconds
+            report.add(entry.op, perStep(entry.forwardSeconds), perStep(entry.backwardSeconds), perStep(sum),
+                       fmt(100 * sum / total) + "%", String(entry.forwardCalls / steps))
+        }
+        report.add("optimizer step + zeroGrad", "", "", perStep(optimizerSeconds), fmt(100 * optimizerSeconds / total) + "%", "1")
+        print(report.render())
+    }
+
+    struct ProfileArgumentError: Error, CustomStringConvertible {
+        let rows: Int
+        var description: String { "--profile VARIANT must be a row number of the model table, 1–\(rows)" }
+    }
+
     /// FLOP/s of a 1024³ sgemm through the engine (the pool splits it over the cores), median of 3.
     struct SgemmReference {
         let n = 1024

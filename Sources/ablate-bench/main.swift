@@ -1,16 +1,36 @@
 import Foundation
 
-// `swift run ablate-bench [engine|layers|data|model [SPEC]|conv-step]` — benchmarks, never unit tests (the machine is noisy:
+// `swift run ablate-bench [engine|layers|data|model [SPEC] [--profile [VARIANT]] [--steps N]|overhead|conv-step]` — benchmarks, never unit tests (the machine is noisy:
 // every figure here is a median, and targets are ratios measured in the same run).
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first ?? "engine" {
 case "engine":
     EngineBench.run()
 case "model":
-    do { try ModelBench.run(specPath: arguments.count > 1 ? arguments[1] : "Ablations/fiam_vs_coarse.json") } catch {
+    // model [SPEC] [--profile [VARIANT]] [--steps N]
+    var rest = Array(arguments.dropFirst()), profile = false, variant: Int?, steps = 5
+    if let i = rest.firstIndex(of: "--steps") {
+        guard i + 1 < rest.count, let n = Int(rest[i + 1]), n > 0 else {
+            FileHandle.standardError.write("ablate-bench model: --steps needs a positive number\n".data(using: .utf8)!)
+            exit(2)
+        }
+        steps = n
+        rest.removeSubrange(i...(i + 1))
+    }
+    if let i = rest.firstIndex(of: "--profile") {
+        profile = true
+        if i + 1 < rest.count, let n = Int(rest[i + 1]) { variant = n; rest.remove(at: i + 1) }
+        rest.remove(at: i)
+    }
+    let specPath = rest.first ?? "Ablations/fiam_vs_coarse.json"
+    do {
+        if profile { try ModelBench.profile(specPath: specPath, variant: variant, steps: steps) } else { try ModelBench.run(specPath: specPath) }
+    } catch {
         FileHandle.standardError.write("ablate-bench model: \(error)\n".data(using: .utf8)!)
         exit(1)
     }
+case "overhead":
+    OverheadBench.run()
 case "layers":
     LayerDataBench.layers()
 case "data":
@@ -22,6 +42,6 @@ case "conv-step":
     // One conv forward+backward, printed as milliseconds (used to compare debug and release builds).
     print(fmt(ConvBench.stepMilliseconds(), 3))
 case let other:
-    FileHandle.standardError.write("ablate-bench: unknown benchmark '\(other)'. Available: engine, layers, data, model [SPEC], conv-step\n".data(using: .utf8)!)
+    FileHandle.standardError.write("ablate-bench: unknown benchmark '\(other)'. Available: engine, layers, data, model [SPEC] [--profile [VARIANT]] [--steps N], overhead, conv-step\n".data(using: .utf8)!)
     exit(2)
 }

@@ -33,6 +33,11 @@ extension Tensor {
     @discardableResult
     public func recordingGradient(ofInputs inputs: [Tensor], op: String = #function,
                                   _ backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
+        var op = op
+        if let profile = OpProfile.active {
+            if !op.contains(" ") { op += " → \(shape)" }   // ops without their own detail are listed by output shape
+            profile.forward(op)
+        }
         guard failure == nil, Tensor.needsGrad(inputs) else { return self }
         requiresGrad = true
         gradFn = GradNode(op: op, inputs: inputs, backward: backward)
@@ -83,7 +88,7 @@ extension Tensor {
                     else { t.grad = owned.contains(ObjectIdentifier(t)) ? g : g.detached() }
                     continue
                 }
-                let grads = node.backward(g)
+                let grads = if let profile = OpProfile.active { profile.backward(node.op) { node.backward(g) } } else { node.backward(g) }
                 precondition(grads.count == node.inputs.count, "\(node.op): backward returned \(grads.count) gradients for \(node.inputs.count) inputs")
                 for (input, grad) in zip(node.inputs, grads) {
                     guard input.requiresGrad, let grad else { continue }

@@ -51,7 +51,8 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
         }
     }
     Cost.add(macs: batch * m * n * k)
-    return y.recordingGradient(of: a, b, op: "matmul") { gy in
+    let op = OpProfile.name("matmul", "\(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")")
+    return y.recordingGradient(of: a, b, op: op) { gy in
         let gp = gy.storage.pointer
         var ga: Tensor?, gb: Tensor?
         if shared && !transposeA {
