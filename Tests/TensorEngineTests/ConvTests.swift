@@ -89,6 +89,25 @@ struct ConvTests {
         }
     }
 
+    @Test("the backward pass with images side by side equals the image-by-image one", arguments: [
+        ([4, 6, 2, 2], [8, 6, 1, 1], 1, 0, 1),    // 1×1 on 2×2 maps, as in the model's last stage
+        ([5, 4, 4, 4], [6, 2, 3, 3], 1, 1, 2),    // grouped 3×3, padding
+        ([3, 3, 7, 5], [4, 3, 3, 2], 2, 1, 1),    // stride 2, non-square kernel and map
+    ])
+    func sideBySideBackwardMatchesImageByImage(_ xs: [Int], _ ws: [Int], _ stride: Int, _ padding: Int, _ groups: Int) throws {
+        let x = Fixtures.randn(xs, seed: 41), w = Fixtures.randn(ws, seed: 42)
+        let g = try ConvGeometry.make(xs, ws, nil, stride, padding, 1, groups).get()
+        #expect(g.sideBySide, "maps under \(ConvGeometry.sideBySideBelowPixels) pixels take the side-by-side path by default")
+        let gy = Fixtures.randn([g.n, g.cout, g.hout, g.wout], seed: 43)
+        let (dx, dw) = g.gemmBackward(x, w, gy, needInput: true, needWeight: true, sideBySide: false)
+        // One group of all images, and groups of two (dW then accumulates across groups; the last is short).
+        for size in [g.n, 2] {
+            let (sx, sw) = g.gemmBackward(x, w, gy, needInput: true, needWeight: true, sideBySide: true, imagesPerGroup: size)
+            #expect(Fixtures.close(try #require(sx).scalars, try #require(dx).scalars, tolerance: 1e-5))
+            #expect(Fixtures.close(try #require(sw).scalars, try #require(dw).scalars, tolerance: 1e-5))
+        }
+    }
+
     @Test func sizeOneAndEmptyBatch() throws {
         let y = try conv2d(Tensor(shape: [1, 1, 1, 1], data: [3]), weight: Tensor(shape: [1, 1, 1, 1], data: [-2]),
                            bias: Tensor(shape: [1], data: [1])).validated()

@@ -36,7 +36,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
         }
     }
     g.gemmForward(x.storage.pointer, weight.storage.pointer, bias?.storage.pointer, y.storage.pointer)
-    return y.recordingGradient(ofInputs: inputs, op: "conv2d") { gy in
+    return y.recordingGradient(ofInputs: inputs, op: OpProfile.name("conv2d", "\(x.shape) ⋆ \(weight.shape) /\(stride)")) { gy in
         let (gx, gw) = g.gemmBackward(x, weight, gy, needInput: x.requiresGrad, needWeight: weight.requiresGrad)
         return [gx, gw] + (bias.map { [$0.requiresGrad ? g.biasGradient(gy) : nil] } ?? [])
     }
@@ -127,6 +127,97 @@ struct ConvGeometry {
         }
     }
 
+    // MARK: Backward with images side by side (small maps)
+
+    /// Below this many output pixels per image, the backward pass lays the images of a batch side by side.
+    /// Per image, dW accumulates one rank-p update per image (p = 4 on this model's 2×2 maps: 16 passes over
+    /// dW for 16 images, and a 1×1 conv's backward there ran slower on two cores than on one); side by side it
+    /// is one GEMM of depth N·p that splits over the cores. Measured with `ablate-bench model --profile`:
+    /// 1×1 convs on 2×2 maps 2.8 → 1.3 ms per step backward, on 4×4 2.1 → 1.8; on 8×8 no gain (1.55 → 1.6),
+    /// so the limit. The forward pass stays per image: side by side it was slower at every size (the
+    /// regrouping copies cost more than the wider GEMM saves when dW is not involved).
+    static let sideBySideBelowPixels = 32
+    /// Floats a group's column matrix may take.
+    static let columnBudget = 1 << 22
+
+    /// Whether the backward pass lays images side by side (small maps, more than one image).
+    var sideBySide: Bool { p < ConvGeometry.sideBySideBelowPixels && n > 1 }
+
+    /// Images per side-by-side GEMM: as many as fit `columnBudget`.
+    var imagesPerGroup: Int { Swift.max(1, Swift.min(n, ConvGeometry.columnBudget / Swift.max(1, Swift.max(kAll, cout) * p))) }
+
+    /// Calls `body(first, count)` for consecutive groups of `size` images, in order.
+    func forEachGroup(size: Int, _ body: (Int, Int) -> Void) {
+        for first in Swift.stride(from: 0, to: n, by: size) { body(first, Swift.min(size, n - first)) }
+    }
+
+    /// `src [count, C, p]` → `dst [C, count·p]`, split over the channels.
+    func batchToChannels(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, channels: Int, count: Int) {
+        Parallel.forChunks(channels, grain: Swift.max(1, Parallel.mapGrain / Swift.max(1, count * p))) { r in
+            fia_batch_to_channels(src, dst, Int64(count), Int64(channels), Int64(p), Int64(r.lowerBound), Int64(r.upperBound))
+        }
+    }
+
+    /// `src [C, count·p]` → `dst [count, C, p]`.
+    func channelsToBatch(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, channels: Int, count: Int) {
+        Parallel.forChunks(channels, grain: Swift.max(1, Parallel.mapGrain / Swift.max(1, count * p))) { r in
+            fia_channels_to_batch(src, dst, Int64(count), Int64(channels), Int64(p), Int64(r.lowerBound), Int64(r.upperBound))
+        }
+    }
+
+    /// The column matrix `[kAll, count·p]` of images [first, first + count): image j's pixels are columns
+    /// j·p ..< (j+1)·p. A pointwise convolution's columns are its input planes, regrouped.
+    func columns(_ x: UnsafePointer<Float>, first: Int, count: Int, into cols: UnsafeMutablePointer<Float>) {
+        let inPlane = cin * h * w, wide = count * p
+        if isPointwise { batchToChannels(x + first * inPlane, cols, channels: cin, count: count); return }
+        Parallel.forChunks(count, grain: Swift.max(1, Parallel.mapGrain / Swift.max(1, kAll * p))) { images in
+            for j in images {
+                fia_im2col(x + (first + j) * inPlane, Int64(h), Int64(w), Int64(kh), Int64(kw), Int64(stride), Int64(pad), Int64(dil),
+                           Int64(hout), Int64(wout), cols + j * p, Int64(wide), 0, Int64(cin))
+            }
+        }
+    }
+
+    /// dW = Σ_groups dY·colsᵀ (accumulated in group order) and dX = col2im(Wᵀ·dY), `size` images at a time.
+    func sideBySideBackward(_ x: Tensor, _ weight: Tensor, _ gy: Tensor, needInput: Bool, needWeight: Bool,
+                            size: Int) -> (Tensor?, Tensor?) {
+        let inPlane = cin * h * w
+        let xp = x.storage.pointer, wp = weight.storage.pointer, gp = gy.storage.pointer
+        let gx = needInput ? Tensor(shape: x.shape, storage: Storage(uninitialized: x.count)) : nil
+        let gw = needWeight ? Tensor(shape: weight.shape, storage: Storage(uninitialized: weight.count)) : nil
+        // Scratch: [columns | column gradients | dY regrouped]
+        let scratch = Storage(uninitialized: (2 * kAll + cout) * size * p)
+        let cols = scratch.pointer, dcols = cols + kAll * size * p, dy = dcols + kAll * size * p
+        forEachGroup(size: size) { first, count in
+            let wide = count * p
+            batchToChannels(gp + first * cout * p, dy, channels: cout, count: count)
+            if let gw {
+                columns(xp, first: first, count: count, into: cols)
+                for gi in 0..<groups {   // dW_g [coutG, kG] (+)= dY_g [coutG, wide] · cols_gᵀ [wide, kG]
+                    sgemm(transA: false, transB: true, m: coutGroup, n: kGroup, k: wide, dy + gi * coutGroup * wide,
+                          cols + gi * kGroup * wide, gw.storage.pointer + gi * coutGroup * kGroup, accumulate: first > 0)
+                }
+            }
+            guard let gx else { return }
+            for gi in 0..<groups {   // dcols_g [kG, wide] = W_gᵀ [kG, coutG] · dY_g [coutG, wide]
+                sgemm(transA: true, transB: false, m: kGroup, n: wide, k: coutGroup, wp + gi * coutGroup * kGroup,
+                      dy + gi * coutGroup * wide, dcols + gi * kGroup * wide)
+            }
+            let gxp = gx.storage.pointer + first * inPlane
+            if isPointwise { channelsToBatch(dcols, gxp, channels: cin, count: count); return }
+            Parallel.forChunks(count, grain: Swift.max(1, Parallel.mapGrain / Swift.max(1, kAll * p))) { images in
+                for j in images {
+                    (gxp + j * inPlane).update(repeating: 0, count: inPlane)
+                    fia_col2im(dcols + j * p, Int64(wide), Int64(h), Int64(w), Int64(kh), Int64(kw), Int64(stride), Int64(pad),
+                               Int64(dil), Int64(hout), Int64(wout), gxp + j * inPlane, 0, Int64(cin))
+                }
+            }
+        }
+        return (gx, gw)
+    }
+
+    // MARK: Image by image
+
     func gemmForward(_ x: UnsafePointer<Float>, _ wt: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
                      _ y: UnsafeMutablePointer<Float>) {
         let inPlane = cin * h * w, outPlane = cout * p
@@ -145,7 +236,13 @@ struct ConvGeometry {
     }
 
     /// dX = col2im(Wᵀ·dY) and dW = Σ_images dY·colsᵀ, image by image (columns are recomputed, not kept).
-    func gemmBackward(_ x: Tensor, _ weight: Tensor, _ gy: Tensor, needInput: Bool, needWeight: Bool) -> (Tensor?, Tensor?) {
+    /// - Parameters: sideBySide, imagesPerGroup: the layout (tests compare them); by default `self.sideBySide`
+    ///   and `self.imagesPerGroup`.
+    func gemmBackward(_ x: Tensor, _ weight: Tensor, _ gy: Tensor, needInput: Bool, needWeight: Bool,
+                      sideBySide: Bool? = nil, imagesPerGroup: Int? = nil) -> (Tensor?, Tensor?) {
+        if sideBySide ?? self.sideBySide {
+            return sideBySideBackward(x, weight, gy, needInput: needInput, needWeight: needWeight, size: imagesPerGroup ?? self.imagesPerGroup)
+        }
         let inPlane = cin * h * w, outPlane = cout * p
         let xp = x.storage.pointer, wp = weight.storage.pointer, gp = gy.storage.pointer
         let gx = needInput ? Tensor(shape: x.shape, storage: Storage(uninitialized: x.count)) : nil
