@@ -91,9 +91,75 @@ static void walk_gather(int d, int ndim, const int64_t *shape, const float *src,
     for (int64_t i = 0; i < shape[d]; i++) walk_gather(d + 1, ndim, shape, src + i * ss[d], ss, dst);
 }
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+// One 8×8 block: dst[i·ldd + j] = src[i + j·lds] for i, j < 8, in registers (unpack/shuffle/permute).
+__attribute__((target("avx2")))
+static inline void transpose8x8(const float *src, int64_t lds, float *dst, int64_t ldd) {
+    __m256 r0 = _mm256_loadu_ps(src + 0 * lds), r1 = _mm256_loadu_ps(src + 1 * lds), r2 = _mm256_loadu_ps(src + 2 * lds),
+           r3 = _mm256_loadu_ps(src + 3 * lds), r4 = _mm256_loadu_ps(src + 4 * lds), r5 = _mm256_loadu_ps(src + 5 * lds),
+           r6 = _mm256_loadu_ps(src + 6 * lds), r7 = _mm256_loadu_ps(src + 7 * lds);
+    __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1), t2 = _mm256_unpacklo_ps(r2, r3),
+           t3 = _mm256_unpackhi_ps(r2, r3), t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5),
+           t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE), u2 = _mm256_shuffle_ps(t1, t3, 0x44),
+           u3 = _mm256_shuffle_ps(t1, t3, 0xEE), u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE),
+           u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    _mm256_storeu_ps(dst + 0 * ldd, _mm256_permute2f128_ps(u0, u4, 0x20));
+    _mm256_storeu_ps(dst + 1 * ldd, _mm256_permute2f128_ps(u1, u5, 0x20));
+    _mm256_storeu_ps(dst + 2 * ldd, _mm256_permute2f128_ps(u2, u6, 0x20));
+    _mm256_storeu_ps(dst + 3 * ldd, _mm256_permute2f128_ps(u3, u7, 0x20));
+    _mm256_storeu_ps(dst + 4 * ldd, _mm256_permute2f128_ps(u0, u4, 0x31));
+    _mm256_storeu_ps(dst + 5 * ldd, _mm256_permute2f128_ps(u1, u5, 0x31));
+    _mm256_storeu_ps(dst + 6 * ldd, _mm256_permute2f128_ps(u2, u6, 0x31));
+    _mm256_storeu_ps(dst + 7 * ldd, _mm256_permute2f128_ps(u3, u7, 0x31));
+}
+
+__attribute__((target("avx2")))
+static void transpose_tiles_avx2(const float *src, int64_t lds, float *dst, int64_t ldd, int64_t rows, int64_t cols) {
+    int64_t i8 = rows & ~(int64_t)7, j8 = cols & ~(int64_t)7;
+    for (int64_t i = 0; i < i8; i += 8)           // along dst's rows: its lines fill whole before moving on
+        for (int64_t j = 0; j < j8; j += 8) transpose8x8(src + i + j * lds, lds, dst + i * ldd + j, ldd);
+    for (int64_t i = 0; i < rows; i++)            // ragged edges
+        for (int64_t j = (i < i8 ? j8 : 0); j < cols; j++) dst[i * ldd + j] = src[i + j * lds];
+}
+#endif
+
+// dst[i·ldd + j] = src[i + j·lds] for i < rows, j < cols: 8×8 blocks in AVX2 registers where the CPU has
+// them (a scalar loop moves one float per load and store, and reads one per cache line of src).
+static void transpose_tiles(const float *src, int64_t lds, float *dst, int64_t ldd, int64_t rows, int64_t cols) {
+#if defined(__x86_64__)
+    static int avx2 = -1;
+    if (avx2 < 0) avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+    if (avx2) { transpose_tiles_avx2(src, lds, dst, ldd, rows, cols); return; }
+#endif
+    for (int64_t i = 0; i < rows; i++)
+        for (int64_t j = 0; j < cols; j++) dst[i * ldd + j] = src[i + j * lds];
+}
+
+// Every dimension but `q` (source stride 1) and the last, in order; then one tile transpose per position.
+static void walk_transpose(int d, int ndim, int q, const int64_t *shape, const float *src, const int64_t *ss,
+                           const int64_t *ds, float *dst) {
+    if (d == ndim - 1) { transpose_tiles(src, ss[ndim - 1], dst, ds[q], shape[q], shape[ndim - 1]); return; }
+    if (d == q) { walk_transpose(d + 1, ndim, q, shape, src, ss, ds, dst); return; }
+    for (int64_t i = 0; i < shape[d]; i++) walk_transpose(d + 1, ndim, q, shape, src + i * ss[d], ss, ds, dst + i * ds[d]);
+}
+
 void fia_gather_strided(int ndim, const int64_t *shape, const float *src, const int64_t *sstride, float *dst) {
     if (ndim == 0) { dst[0] = src[0]; return; }
     for (int d = 0; d < ndim; d++) if (shape[d] == 0) return;
+    // A transpose (the source's unit-stride dimension is not the last of the output): tiles.
+    if (ndim >= 2 && ndim <= 16 && sstride[ndim - 1] != 1 && shape[ndim - 1] >= 4) {
+        int q = -1;
+        for (int d = ndim - 2; d >= 0; d--) if (sstride[d] == 1 && shape[d] >= 4) { q = d; break; }
+        if (q >= 0) {
+            int64_t ds[16];
+            ds[ndim - 1] = 1;
+            for (int d = ndim - 2; d >= 0; d--) ds[d] = ds[d + 1] * shape[d + 1];
+            walk_transpose(0, ndim, q, shape, src, sstride, ds, dst);
+            return;
+        }
+    }
     float *o = dst;
     walk_gather(0, ndim, shape, src, sstride, &o);
 }

@@ -103,6 +103,27 @@ struct ShapeOpTests {
         #expect(y.permuted([2, 0, 1]).scalars == [0, 2, 4, 6, 1, 3, 5, 7])
     }
 
+    @Test("permutes that move the unit-stride dimension (tiled transposes) match index arithmetic", arguments: [
+        ([13, 11], [1, 0]), ([16, 64, 64], [0, 2, 1]), ([3, 9, 17, 5], [0, 3, 1, 2]), ([2, 8, 3, 8], [3, 1, 0, 2]),
+        ([4, 7, 2, 9], [1, 3, 2, 0]),
+    ])
+    func transposingPermutesMatchIndexArithmetic(_ shape: [Int], _ order: [Int]) {
+        let x = Fixtures.randn(shape, seed: 7)
+        let y = x.permuted(order)
+        let source = x.scalars, inStrides = Shapes.strides(shape), outShape = order.map { shape[$0] }
+        var expected = [Float](repeating: 0, count: x.count)
+        for flat in 0..<x.count {   // output index → input offset
+            var rest = flat, offset = 0
+            for d in stride(from: outShape.count - 1, through: 0, by: -1) {
+                offset += (rest % outShape[d]) * inStrides[order[d]]
+                rest /= outShape[d]
+            }
+            expected[flat] = source[offset]
+        }
+        #expect(y.shape == outShape)
+        #expect(y.scalars == expected)
+    }
+
     @Test func sliceConcatSplitPad() {
         let x = Tensor(shape: [2, 3], data: [1, 2, 3, 4, 5, 6])
         #expect(x.slice(axis: 1, 1..<3).scalars == [2, 3, 5, 6])
