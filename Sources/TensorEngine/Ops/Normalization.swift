@@ -154,7 +154,6 @@ struct RowStatistics {
     let n: Int, c: Int, s: Int
     /// Number of statistics (groups); row r = (sample, channel) uses statistic `group(r)`.
     let statCount: Int
-    let group: (Int) -> Int
     /// Group norm: statistic k covers rows k·rowsPerStat ..< (k + 1)·rowsPerStat. Nil for batch norm.
     let rowsPerStat: Int?
     let op: String
@@ -167,15 +166,22 @@ struct RowStatistics {
     static func groupNorm(_ x: Tensor, groups: Int) -> RowStatistics {
         let c = x.shape[1], perGroup = c / groups
         return RowStatistics(n: x.shape[0], c: c, s: x.shape[2...].reduce(1, *), statCount: x.shape[0] * groups,
-                             group: { r in r / perGroup }, rowsPerStat: perGroup,
+                             rowsPerStat: perGroup,
                              op: groups == c ? "instanceNorm" : "groupNorm")
     }
 
     /// Batch norm: statistic = channel.
     static func batchNorm(_ x: Tensor) -> RowStatistics {
         let c = x.shape[1]
-        return RowStatistics(n: x.shape[0], c: c, s: x.shape[2...].reduce(1, *), statCount: c, group: { r in r % c },
-                             rowsPerStat: nil, op: "batchNorm")
+        return RowStatistics(n: x.shape[0], c: c, s: x.shape[2...].reduce(1, *), statCount: c, rowsPerStat: nil, op: "batchNorm")
+    }
+
+    /// The statistic row r uses. A method, not a stored closure: the per-row bookkeeping below runs once per
+    /// (sample, channel), thousands of times per call on small maps, where a closure call per row cost more
+    /// than the normalisation itself.
+    @inline(__always) func group(_ r: Int) -> Int {
+        if let rps = rowsPerStat { return r / rps }
+        return r % c
     }
 
     var rows: Int { n * c }
@@ -185,11 +191,14 @@ struct RowStatistics {
     /// run in parallel).
     private func forEachTile(_ body: (Range<Int>, Bool) -> Void) {
         guard let rps = rowsPerStat, rps > 0, rows > 0 else { body(0..<rows, true); return }
-        let statsPerTile = Swift.max(1, (1 << 15) / Swift.max(rps * s, 1))
+        // A tile holds whole statistics and at most 32K elements, and at most 1/workers of the rows, so that
+        // small maps (2×2 planes: thousands of rows of 4) still spread over the cores.
+        let statsPerTile = Swift.max(1, Swift.min((1 << 15) / Swift.max(rps * s, 1), (statCount + Parallel.workers - 1) / Parallel.workers))
         let tiles = (statCount + statsPerTile - 1) / statsPerTile
-        let count = rows * s
-        // Tiles per chunk so that a chunk holds about `Parallel.mapGrain` elements.
-        let grain = Swift.max(1, tiles * Parallel.mapGrain / Swift.max(count, 1))
+        // Tiles per chunk so that a chunk holds about `Parallel.mapGrain` units of work; each row also costs
+        // some bookkeeping in Swift (counted as 32 elements).
+        let work = rows * (s + 32)
+        let grain = Swift.max(1, tiles * Parallel.mapGrain / Swift.max(work, 1))
         Parallel.forChunks(tiles, grain: grain) { range in
             for t in range {
                 let lo = t * statsPerTile * rps, hi = Swift.min(rows, (t + 1) * statsPerTile * rps)
@@ -213,9 +222,10 @@ struct RowStatistics {
                 return Tensor(failure: .shapeMismatch(op: op, lhs: x.shape, rhs: p.shape, detail: "\(name) must be [\(c)], one per channel"))
             }
         }
-        let (rows, s, c, statCount, group) = (self.rows, self.s, self.c, self.statCount, self.group)
+        let (rows, s, c, statCount, stats) = (self.rows, self.s, self.c, self.statCount, self)
+        let group = { (r: Int) in stats.group(r) }
         let xp = x.storage.pointer, s64 = Int64(s)
-        let w = weight?.scalars, b = bias?.scalars
+        let w = weight.map { UnsafePointer($0.storage.pointer) }, b = bias.map { UnsafePointer($0.storage.pointer) }
         let mean = Storage(uninitialized: statCount), rstd = Storage(uninitialized: statCount)
         let a = Storage(uninitialized: rows), shift = Storage(uninitialized: rows)
         let y = Tensor(shape: x.shape, storage: Storage(uninitialized: x.count))

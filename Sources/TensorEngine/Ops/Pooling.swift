@@ -5,7 +5,7 @@ struct PoolGeometry {
     let n, c, h, w, hout, wout: Int
     var planes: Int { n * c }
     /// Planes per chunk so a chunk holds about 64K input elements (threads pay only for large inputs).
-    var grain: Int { max(1, (1 << 16) / max(1, h * w)) }
+    var grain: Int { max(1, Parallel.mapGrain / max(1, h * w)) }
 
     /// Runs `body(firstPlane, endPlane)` over all planes, in parallel when large.
     func forPlanes(_ body: (Int64, Int64) -> Void) {

@@ -40,7 +40,7 @@ public func interpolate(_ x: Tensor, size: (Int, Int), mode: InterpolationMode, 
         return Tensor(failure: .invalidArgument(op: "interpolate", detail: "alignCorners applies only to bilinear mode (as in PyTorch), not nearest (input \(x.shape))"))
     }
     let planes = n * c
-    let grain = Swift.max(1, (1 << 16) / Swift.max(1, oh * ow))
+    let grain = Swift.max(1, Parallel.mapGrain / Swift.max(1, oh * ow))   // planes per chunk
     let xp = x.storage.pointer, inShape = x.shape
 
     switch mode {
