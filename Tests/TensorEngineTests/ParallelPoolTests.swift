@@ -9,14 +9,17 @@ struct ParallelPoolTests {
     /// Counts how often each chunk ran, and whether it ran inside a region.
     final class Tally: @unchecked Sendable {
         var runs: [Int32]
-        var outsideRegion: Int32 = 0
-        init(_ n: Int) { runs = [Int32](repeating: 0, count: n) }
+        /// Chunks that ran outside a region (a pointer the C callback can write through).
+        let outside = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        var outsideRegion: Int32 { outside.pointee }
+        init(_ n: Int) { runs = [Int32](repeating: 0, count: n); outside.initialize(to: 0) }
+        deinit { outside.deallocate() }
     }
 
     @Test func everyChunkRunsExactlyOnceAndInsideTheRegion() {
         let tally = Tally(10_000)
         tally.runs.withUnsafeMutableBufferPointer { runs in
-            var context = (runs.baseAddress!, UnsafeMutablePointer<Int32>(&tally.outsideRegion))
+            var context = (runs.baseAddress!, tally.outside)
             fia_parallel_for(runs.count, { ctx, chunk in
                 let (runs, outside) = ctx!.assumingMemoryBound(to: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>).self).pointee
                 runs[chunk] += 1
