@@ -20,5 +20,5 @@ void fia_sgemm_openblas(int threads, int trans_a, int trans_b, int m, int n, int
 int fia_blas_threads(void);
 /// The kernel family OpenBLAS runs ("SkylakeX", "Haswell", …), or an error message if it did not load.
 const char *fia_blas_core(void);
-enum { FIA_GEMM_SPLIT_MACS = 1 << 21 };
+enum { FIA_GEMM_SPLIT_MACS = 1 << 20 };
 #endif
