@@ -95,6 +95,26 @@ struct MatMulTests {
     }
 }
 
+extension ArithmeticTests {
+    @Test func linearFusesTheBiasAndEqualsMatmulPlusBias() throws {
+        // y = x·Wᵀ + b by hand: x = [[1, 2], [3, 4], [5, 6]], W = [[1, 0], [0, 1], [1, 1]], b = [0.5, -1, 2].
+        let x = Tensor(shape: [3, 2], data: [1, 2, 3, 4, 5, 6]), w = Tensor(shape: [3, 2], data: [1, 0, 0, 1, 1, 1])
+        let b = Tensor(shape: [3], data: [0.5, -1, 2])
+        #expect(try linear(x, weight: w, bias: b).validated().scalars == [1.5, 1, 5, 3.5, 3, 9, 5.5, 5, 13])
+        // Large enough for the GEMM to split over the cores: the fused form agrees with matmul + add.
+        let xl = Fixtures.randn([700, 96], seed: 1), wl = Fixtures.randn([64, 96], seed: 2), bl = Fixtures.randn([64], seed: 3)
+        let fused = try linear(xl, weight: wl, bias: bl).validated(), plain = try (matmul(xl, wl, transposeB: true) + bl).validated()
+        #expect(Fixtures.close(fused.scalars, plain.scalars, tolerance: 1e-5))
+        // MACs and FLOPs as matmul + add count them.
+        let counter = CostCounter()
+        _ = Cost.counting(into: counter) { linear(x, weight: w, bias: b) }
+        #expect(counter.totalMACs == 3 * 3 * 2 && counter.totalFLOPs == 2 * 18 + 9)
+        // Shapes that do not fit give a failed tensor naming them.
+        #expect(linear(x, weight: Tensor.zeros([3, 5]), bias: b).failure != nil)
+        #expect(linear(x, weight: w, bias: Tensor.zeros([2])).failure != nil)
+    }
+}
+
 struct ShapeOpTests {
     @Test func permuteMovesElements() {
         let x = Tensor(shape: [2, 3], data: [1, 2, 3, 4, 5, 6])

@@ -54,6 +54,7 @@ struct CoreGradientTests {
         Case("matmul shared right", [[2, 3, 4], [4, 5]]) { matmul($0[0], $0[1]) },
         Case("matmul Aᵀ", [[2, 4, 3], [2, 4, 5]]) { matmul($0[0], $0[1], transposeA: true) },
         Case("matmul Bᵀ", [[2, 3, 4], [2, 5, 4]]) { matmul($0[0], $0[1], transposeB: true) },
+        Case("linear (bias fused into the GEMM)", [[5, 4], [3, 4], [3]]) { linear($0[0], weight: $0[1], bias: $0[2]) },
         Case("matmul AᵀBᵀ", [[4, 3], [5, 4]]) { matmul($0[0], $0[1], transposeA: true, transposeB: true) },
         Case("matmul shared Bᵀ", [[2, 3, 4], [5, 4]]) { matmul($0[0], $0[1], transposeB: true) },
         Case("reshape", [[2, 6]]) { $0[0].reshaped([3, -1]) * $0[0].reshaped([3, 4]) },

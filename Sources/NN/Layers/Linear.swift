@@ -26,12 +26,11 @@ public final class Linear: Module, UnaryLayer {
     }
 
     /// `x·Wᵀ + b` with the leading dimensions flattened first (a reshape shares storage), so forward and
-    /// both gradients are single GEMMs over all rows rather than one small GEMM per leading index.
+    /// both gradients are single GEMMs over all rows rather than one small GEMM per leading index; the bias
+    /// is fused into the forward GEMM (`TensorEngine.linear`).
     static func apply(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
         if x.failure != nil { return x }
         let rows = x.reshaped([-1, x.shape.last ?? 0])
-        var y = matmul(rows, weight, transposeB: true)
-        if let bias { y = y + bias }
-        return y.reshaped(Array(x.shape.dropLast()) + [weight.shape[0]])
+        return linear(rows, weight: weight, bias: bias).reshaped(Array(x.shape.dropLast()) + [weight.shape[0]])
     }
 }

@@ -95,3 +95,43 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
         return [ga, gb]
     }
 }
+
+/// A fully connected layer's product, `x·Wᵀ + b`, with the bias fused into the GEMM: the output rows start as
+/// copies of b and the GEMM accumulates onto them, instead of a GEMM and then a broadcast add that makes another
+/// pass over the output (and records another graph node).
+///
+/// - Parameters: x `[rows, in]`; weight `[out, in]`; bias `[out]` or nil.
+/// - Returns: `[rows, out]`. MACs: rows·out·in; the bias adds count one FLOP per output element, as `+` does.
+public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+    guard let bias else { return matmul(x, weight, transposeB: true) }
+    if let bad = Tensor.firstFailure(x, weight, bias) { return bad }
+    guard x.rank == 2, weight.rank == 2, x.shape[1] == weight.shape[1], bias.shape == [weight.shape[0]] else {
+        return Tensor(failure: .shapeMismatch(op: "linear", lhs: x.shape, rhs: weight.shape,
+                                              detail: "expects x [rows, in], weight [out, in] and bias [out] (bias \(bias.shape))"))
+    }
+    let rows = x.shape[0], inFeatures = x.shape[1], out = weight.shape[0]
+    let y = Tensor(shape: [rows, out], storage: Storage(uninitialized: rows * out))
+    let xp = x.storage.pointer, wp = weight.storage.pointer, bp = bias.storage.pointer, yp = y.storage.pointer
+    Parallel.forChunks(rows, grain: Swift.max(1, Parallel.mapGrain / Swift.max(out, 1))) { r in
+        for row in r { (yp + row * out).update(from: bp, count: out) }
+    }
+    sgemm(transA: false, transB: true, m: rows, n: out, k: inFeatures, xp, wp, yp, accumulate: true)
+    Cost.add(macs: rows * out * inFeatures)
+    Cost.add(flops: rows * out)
+    let op = OpProfile.name("linear", "\(x.shape) · \(weight.shape)ᵀ + b")
+    return y.recordingGradient(of: x, weight, bias, op: op) { gy in
+        let gp = gy.storage.pointer
+        var gx: Tensor?, gw: Tensor?
+        if x.requiresGrad {   // dX = dY·W
+            let g = Tensor(shape: x.shape, storage: Storage(uninitialized: x.count))
+            sgemm(transA: false, transB: false, m: rows, n: inFeatures, k: out, gp, wp, g.storage.pointer)
+            gx = g
+        }
+        if weight.requiresGrad {   // dW = dYᵀ·X
+            let g = Tensor(shape: weight.shape, storage: Storage(uninitialized: weight.count))
+            sgemm(transA: true, transB: false, m: out, n: inFeatures, k: rows, gp, xp, g.storage.pointer)
+            gw = g
+        }
+        return [gx, gw, bias.requiresGrad ? gy.reduced(toShape: [out]) : nil]   // db = column sums of dY
+    }
+}
