@@ -33,14 +33,16 @@ public final class SILA: Module {
     /// - Returns: `[B, C, H, W]`, the language context gathered for each pixel.
     public func callAsFunction(_ x: Tensor, words: Tensor, mask: Tensor) -> Tensor {
         scoped {
+            // The pixels stay channel-major ([B, K, HW], as the 1×1 convs make them): the two products read
+            // them through GEMM transposes instead of permuted copies.
             let (b, h, w) = (x.shape[0], x.shape[2], x.shape[3])
-            let q = queryNorm(query(x)).reshaped([b, keyChannels, h * w]).transposed(1, 2)   // [B, HW, K]
+            let q = queryNorm(query(x)).reshaped([b, keyChannels, h * w])                 // [B, K, HW]
             let k = key(words), v = value(words)                                          // [B, L, K]
-            var sim = matmul(q, k, transposeB: true) * (1 / Float(keyChannels).squareRoot())  // [B, HW, L]
+            var sim = matmul(q, k, transposeA: true, transposeB: true) * (1 / Float(keyChannels).squareRoot())  // [B, HW, L]
             let padded = 1 - mask.reshaped([b, 1, mask.shape[1]])
             sim = maskedFill(sim, mask: padded, value: -.infinity)
-            let gathered = matmul(softmax(sim, axis: -1), v)                               // [B, HW, K]
-            return outNorm(out(gathered.transposed(1, 2).reshaped([b, keyChannels, h, w])))
+            let gathered = matmul(v, softmax(sim, axis: -1), transposeA: true, transposeB: true)  // [B, K, HW]
+            return outNorm(out(gathered.reshaped([b, keyChannels, h, w])))
         }
     }
 }
