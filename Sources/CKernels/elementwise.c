@@ -181,14 +181,14 @@ FIA_VECTORISED void fia_mul(const float *x, const float *s, float *y, size_t n) 
 // tanh through exp: tanh(x) = 1 - 2/(exp(2x)+1); saturates cleanly at ±1 for large |x|.
 static inline float fia_tanhf(float x) { return 1.0f - 2.0f / (fia_expf(2.0f * x) + 1.0f); }
 static inline float fia_sigmoidf(float x) { return 1.0f / (1.0f + fia_expf(-x)); }
-// erf by Abramowitz & Stegun 7.1.26 refined (max abs error 1.5e-7), vectorisable.
-static inline float fia_erff(float x) {
+// erf by Abramowitz & Stegun 7.1.26 refined (max abs error 1.5e-7), vectorisable, given e = exp(−x²).
+static inline float fia_erff_given_exp(float x, float e) {
     float ax = x < 0 ? -x : x;
     float t = 1.0f / (1.0f + 0.3275911f * ax);
-    float y = 1.0f - (((((1.061405429f * t - 1.453152027f) * t) + 1.421413741f) * t - 0.284496736f) * t + 0.254829592f) * t *
-                         fia_expf(-ax * ax);
+    float y = 1.0f - (((((1.061405429f * t - 1.453152027f) * t) + 1.421413741f) * t - 0.284496736f) * t + 0.254829592f) * t * e;
     return x < 0 ? -y : y;
 }
+static inline float fia_erff(float x) { return fia_erff_given_exp(x, fia_expf(-x * x)); }
 
 FIA_VECTORISED
 void fia_unary(fia_unary_op op, const float *x, float *y, size_t n) {
@@ -221,10 +221,10 @@ void fia_unary_backward(fia_unary_op op, const float *x, const float *y, const f
     case FIA_SIGMOID: for (size_t i = 0; i < n; i++) gx[i] = gy[i] * y[i] * (1.0f - y[i]); break;
     case FIA_TANH: for (size_t i = 0; i < n; i++) gx[i] = gy[i] * (1.0f - y[i] * y[i]); break;
     case FIA_GELU:  // d/dx x Φ(x) = Φ(x) + x φ(x)
-        for (size_t i = 0; i < n; i++) {
-            float v = x[i];
-            float cdf = 0.5f * (1.0f + fia_erff(v * 0.70710678118654752f));
-            float pdf = 0.39894228040143268f * fia_expf(-0.5f * v * v);
+        for (size_t i = 0; i < n; i++) {   // one exp serves both: erf(v/√2) needs e^{−v²/2}, and so does φ(v)
+            float v = x[i], u = v * 0.70710678118654752f, e = fia_expf(-u * u);
+            float cdf = 0.5f * (1.0f + fia_erff_given_exp(u, e));
+            float pdf = 0.39894228040143268f * e;
             gx[i] = gy[i] * (cdf + v * pdf);
         }
         break;
