@@ -65,8 +65,12 @@ public func twoClassCrossEntropy(_ logits: Tensor, _ mask: Tensor, classWeights:
     if let bad = [logits, mask].first(where: { $0.failure != nil }) { return bad }
     let pair = logits.rank >= 2 && logits.shape[1] == 1
         ? Tensor.concat([Tensor.zeros(logits.shape), logits], axis: 1) : logits
-    let targets = mask.scalars.map { $0 >= 0.5 ? 1 : 0 }
-    return crossEntropy(pair, targets: targets, classWeights: classWeights)
+    let mp = mask.storage.pointer
+    let targets = [Int64](unsafeUninitializedCapacity: mask.count) { buffer, count in
+        for i in 0..<mask.count { buffer[i] = mp[i] >= 0.5 ? 1 : 0 }
+        count = mask.count
+    }
+    return crossEntropy(pair, classIndices: targets, classWeights: classWeights)
 }
 
 /// Soft Dice loss on foreground probabilities, `1 − (2·Σp·t + smooth) / (Σp + Σt + smooth)` per image,

@@ -49,33 +49,66 @@ public func binaryCrossEntropyWithLogits(_ logits: Tensor, _ targets: Tensor, we
 ///   - classWeights: C weights (PyTorch's `weight`), or nil for 1.
 /// - Returns: a scalar; its gradient reaches the logits: `w[t]·(softmax(x) − onehot(t)) / Σ w[t]`.
 public func crossEntropy(_ logits: Tensor, targets: [Int], classWeights: [Float]? = nil) -> Tensor {
+    crossEntropy(logits, classIndices: targets.map(Int64.init), classWeights: classWeights)
+}
+
+/// `crossEntropy(_:targets:classWeights:)` with the targets already as `Int64` class indices (what the kernel
+/// reads), for callers that build them in one pass from a mask.
+public func crossEntropy(_ logits: Tensor, classIndices t: [Int64], classWeights: [Float]? = nil) -> Tensor {
     let op = "crossEntropy"
     if logits.failure != nil { return logits }
     guard logits.rank >= 2 else {
         return Tensor(failure: .invalidArgument(op: op, detail: "logits must be [N, C, *], got shape \(logits.shape)"))
     }
     let n = logits.shape[0], c = logits.shape[1], s = logits.shape[2...].reduce(1, *)
-    guard targets.count == n * s else {
-        return Tensor(failure: .invalidArgument(op: op, detail: "\(targets.count) targets for logits \(logits.shape), which have \(n * s) positions"))
+    guard t.count == n * s else {
+        return Tensor(failure: .invalidArgument(op: op, detail: "\(t.count) targets for logits \(logits.shape), which have \(n * s) positions"))
     }
-    if let bad = targets.firstIndex(where: { $0 < 0 || $0 >= c }) {
-        return Tensor(failure: .invalidArgument(op: op, detail: "target \(targets[bad]) (at position \(bad)) is not a class index in 0..<\(c)"))
+    if let bad = t.firstIndex(where: { $0 < 0 || $0 >= c }) {
+        return Tensor(failure: .invalidArgument(op: op, detail: "target \(t[bad]) (at position \(bad)) is not a class index in 0..<\(c)"))
     }
     if let classWeights, classWeights.count != c {
         return Tensor(failure: .invalidArgument(op: op, detail: "\(classWeights.count) class weights for \(c) classes"))
     }
-    let t = targets.map(Int64.init)
-    let lse = Storage(uninitialized: n * s), scratch = Storage(uninitialized: 2 * s)
+    let lse = Storage(uninitialized: n * s), scratch = Storage(uninitialized: 2 * s * n)
+    // Images in parallel, each summing its own Σ w·nll and Σ w; the partials are added in image order.
+    let partials = UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(2 * n, 1))
+    defer { partials.deallocate() }
+    let xp = logits.storage.pointer, grain = Swift.max(1, Parallel.mapGrain / Swift.max(c * s, 1))
+    t.withUnsafeBufferPointer { tp in
+        withOptionalBuffer(classWeights) { wp in
+            Parallel.forChunks(n, grain: grain) { images in
+                for b in images {
+                    fia_cross_entropy(xp + b * c * s, tp.baseAddress! + b * s, wp, 1, Int64(c), Int64(s), lse.pointer + b * s,
+                                      scratch.pointer + 2 * s * b, partials.baseAddress! + 2 * b, partials.baseAddress! + 2 * b + 1)
+                }
+            }
+        }
+    }
     var nll = 0.0, weightSum = 0.0
-    let xp = logits.storage.pointer
-    fia_cross_entropy(xp, t, classWeights, Int64(n), Int64(c), Int64(s), lse.pointer, scratch.pointer, &nll, &weightSum)
+    for b in 0..<n { nll += partials[2 * b]; weightSum += partials[2 * b + 1] }
     let y = Tensor(Float(nll / weightSum))       // 0/0 = NaN when there are no positions, as in PyTorch
     Cost.add(flops: 4 * logits.count)
 
     return y.recordingGradient(of: logits, op: op) { gy in
         let scale = Float(Double(gy.item()) / weightSum)
         return [Tensor(shape: logits.shape) { out in
-            fia_cross_entropy_backward(xp, t, classWeights, lse.pointer, scale, out, Int64(n), Int64(c), Int64(s))
+            t.withUnsafeBufferPointer { tp in
+                withOptionalBuffer(classWeights) { wp in
+                    Parallel.forChunks(n, grain: grain) { images in
+                        for b in images {
+                            fia_cross_entropy_backward(xp + b * c * s, tp.baseAddress! + b * s, wp, lse.pointer + b * s, scale,
+                                                       out + b * c * s, 1, Int64(c), Int64(s))
+                        }
+                    }
+                }
+            }
         }]
     }
+}
+
+/// Calls `body` with a pointer to `values`' elements, or nil when there are none.
+private func withOptionalBuffer<T>(_ values: [Float]?, _ body: (UnsafePointer<Float>?) -> T) -> T {
+    guard let values else { return body(nil) }
+    return values.withUnsafeBufferPointer { body($0.baseAddress) }
 }
