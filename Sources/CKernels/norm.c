@@ -95,6 +95,18 @@ void fia_layer_norm_backward(const float *x, const float *w, const float *mean, 
 
 FIA_VECTORISED
 void fia_row_moments(const float *x, int64_t rows, int64_t n, float *mean, float *m2) {
+    if (n < 8) {   // short rows (2×2 maps): no vector set-up per row; the same sums (the vector parts add +0)
+        for (int64_t r = 0; r < rows; r++) {
+            const float *xr = x + r * n;
+            float t = 0;
+            for (int64_t i = 0; i < n; i++) t += xr[i];
+            float m = n > 0 ? t / (float)n : 0.0f, q = 0;
+            for (int64_t i = 0; i < n; i++) { float v = xr[i] - m; q += v * v; }
+            mean[r] = m;
+            m2[r] = q;
+        }
+        return;
+    }
     for (int64_t r = 0; r < rows; r++) {
         const float *xr = x + r * n;
         float m = n > 0 ? row_sum(xr, n) / (float)n : 0.0f;

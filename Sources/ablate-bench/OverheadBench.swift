@@ -8,6 +8,8 @@ enum OverheadBench {
         var rng = RNG(seed: 1)
         let a = Tensor.randn([16, 4, 4], rng: &rng, requiresGrad: true), b = Tensor.randn([16, 4, 4], rng: &rng, requiresGrad: true)
         let big = Tensor.randn([16, 64, 64], rng: &rng, requiresGrad: true)
+        let deep = Tensor.randn([16, 256, 2, 2], rng: &rng, requiresGrad: true)
+        let mean = Tensor.zeros([256]), variance = Tensor.ones([256])
         var report = Report(title: "Per-op cost on small tensors (µs per call)", header: ["op", "no grad", "recording graph", "fwd + bwd"])
         let cases: [(String, Tensor, () -> Tensor)] = [
             ("add [16,4,4]", a, { a + b }),
@@ -18,6 +20,8 @@ enum OverheadBench {
             ("gelu [16,4,4]", a, { gelu(a) }),
             ("layerNorm [16,4,4]", a, { layerNorm(a, weight: nil, bias: nil) }),
             ("instanceNorm [16,4,4]", a, { instanceNorm(a) }),
+            ("instanceNorm [16,256,2,2]", deep, { instanceNorm(deep) }),
+            ("batchNorm [16,256,2,2]", deep, { batchNorm(deep, runningMean: mean, runningVar: variance, weight: nil, bias: nil, training: true) }),
         ]
         for (name, x, body) in cases {
             let calls = 2000

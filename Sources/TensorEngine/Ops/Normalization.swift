@@ -159,7 +159,7 @@ struct RowStatistics {
     let op: String
     /// Batch norm in evaluation: (mean, variance) per statistic, used instead of the batch's.
     var fixed: ([Float], [Float])?
-    /// Mean and M2 (sum of squared deviations) per statistic from the last `normalise`, in Double.
+    /// Mean and M2 (sum of squared deviations) per statistic from the last `normalise`, in Double (batch norm only).
     private(set) var lastMoments: ([Double], [Double])?
 
     /// Group norm (and instance norm, groups = C): statistic = sample·G + channel / (C/G).
@@ -176,13 +176,8 @@ struct RowStatistics {
         return RowStatistics(n: x.shape[0], c: c, s: x.shape[2...].reduce(1, *), statCount: c, rowsPerStat: nil, op: "batchNorm")
     }
 
-    /// The statistic row r uses. A method, not a stored closure: the per-row bookkeeping below runs once per
-    /// (sample, channel), thousands of times per call on small maps, where a closure call per row cost more
-    /// than the normalisation itself.
-    @inline(__always) func group(_ r: Int) -> Int {
-        if let rps = rowsPerStat { return r / rps }
-        return r % c
-    }
+    /// The statistic row r uses.
+    @inline(__always) func group(_ r: Int) -> Int { StatisticOfRow(rowsPerStat: rowsPerStat ?? 0, channels: c)(r) }
 
     var rows: Int { n * c }
 
@@ -222,8 +217,8 @@ struct RowStatistics {
                 return Tensor(failure: .shapeMismatch(op: op, lhs: x.shape, rhs: p.shape, detail: "\(name) must be [\(c)], one per channel"))
             }
         }
-        let (rows, s, c, statCount, stats) = (self.rows, self.s, self.c, self.statCount, self)
-        let group = { (r: Int) in stats.group(r) }
+        let (rows, s, c, statCount) = (self.rows, self.s, self.c, self.statCount)
+        let group = StatisticOfRow(rowsPerStat: rowsPerStat ?? 0, channels: c)
         let xp = x.storage.pointer, s64 = Int64(s)
         let w = weight.map { UnsafePointer($0.storage.pointer) }, b = bias.map { UnsafePointer($0.storage.pointer) }
         let mean = Storage(uninitialized: statCount), rstd = Storage(uninitialized: statCount)
@@ -236,34 +231,29 @@ struct RowStatistics {
         }
         let rowMean = Storage(uninitialized: rows), rowM2 = Storage(uninitialized: rows)
         let sums = DoubleScratch(3 * statCount)           // Σx, count, M2 per statistic
+        let rps = rowsPerStat
         forEachTile { tile, split in
             if tile.isEmpty { return }
             if fixed == nil {
                 // Statistics: per-row moments (C kernel), merged with Chan et al.'s pairwise formula
-                // M2 = Σ M2_r + Σ S·(mean_r − mean)², which stays exact where E[x²] − E[x]² would cancel.
+                // M2 = Σ M2_r + Σ S·(mean_r − mean)², which stays exact where E[x²] − E[x]² would cancel; then
+                // y = a_r·x + c_r with a_r = rstd·w[channel], c_r = b[channel] − mean·a_r.
                 rowKernel(tile, split: split) { o, k in fia_row_moments(xp + o * s, Int64(k), s64, rowMean.pointer + o, rowM2.pointer + o) }
-                let sum = sums.pointer, count = sums.pointer + statCount, m2 = sums.pointer + 2 * statCount
-                for r in tile { sum[group(r)] += Double(rowMean.pointer[r]) * Double(s); count[group(r)] += Double(s) }
+                fia_norm_statistics(rowMean.pointer, rowM2.pointer, Int64(tile.lowerBound), Int64(tile.upperBound), Int64(rps ?? 0),
+                                    Int64(c), s64, eps, w, b, sums.pointer, sums.pointer + statCount, sums.pointer + 2 * statCount,
+                                    mean.pointer, rstd.pointer, a.pointer, shift.pointer)
+            } else {
                 for r in tile {
-                    let k = group(r), dm = Double(rowMean.pointer[r]) - sum[k] / count[k]
-                    m2[k] += Double(rowM2.pointer[r]) + Double(s) * dm * dm
+                    let k = group(r), ch = r % c
+                    a.pointer[r] = rstd.pointer[k] * (w?[ch] ?? 1)
+                    shift.pointer[r] = (b?[ch] ?? 0) - mean.pointer[k] * a.pointer[r]
                 }
-                for k in group(tile.lowerBound)...group(tile.upperBound - 1) {
-                    mean.pointer[k] = Float(sum[k] / count[k])
-                    rstd.pointer[k] = Float(1 / (m2[k] / count[k] + Double(eps)).squareRoot())
-                }
-            }
-            // y = a_r·x + c_r with a_r = rstd·w[channel], c_r = b[channel] − mean·a_r.
-            for r in tile {
-                let k = group(r), ch = r % c
-                a.pointer[r] = rstd.pointer[k] * (w?[ch] ?? 1)
-                shift.pointer[r] = (b?[ch] ?? 0) - mean.pointer[k] * a.pointer[r]
             }
             rowKernel(tile, split: split) { o, k in
                 fia_row_affine(xp + o * s, a.pointer + o, shift.pointer + o, yp + o * s, Int64(k), s64)
             }
         }
-        if fixed == nil {
+        if fixed == nil && rps == nil {   // batch norm's running statistics read them
             let sum = sums.pointer, count = sums.pointer + statCount, m2 = sums.pointer + 2 * statCount
             lastMoments = ((0..<statCount).map { sum[$0] / count[$0] }, (0..<statCount).map { m2[$0] })
         }
@@ -281,29 +271,18 @@ struct RowStatistics {
             let alpha = Storage(uninitialized: rows), beta = Storage(zeros: rows), gamma = Storage(zeros: rows)
             tiles { tile, split in
                 if tile.isEmpty { return }
-                // Per-row Σ gy and Σ gy·(x − mean): everything else is arithmetic on the tile's rows.
+                // Per-row Σ gy and Σ gy·(x − mean); with x̂ = (x − mean)·rstd and g = gy·w:
+                // gx = rstd·(g − mean(g) − x̂·mean(g·x̂)) over each group, i.e. gx = α·gy + β·x + γ per row.
+                // Fixed statistics leave only α.
                 for r in tile { center.pointer[r] = mean.pointer[group(r)] }
                 kernel(tile, split) { o, k in
                     fia_row_grad_sums(xp + o * s, gp + o * s, center.pointer + o, Int64(k), s64, sumG.pointer + o, sumGX.pointer + o)
                 }
                 guard let out = g?.storage.pointer else { return }
-                // With x̂ = (x − mean)·rstd and g = gy·w: gx = rstd·(g − mean(g) − x̂·mean(g·x̂)) over each
-                // group, i.e. gx = α·gy + β·x + γ per row. Fixed statistics leave only α.
-                let meanG = acc.pointer, meanGX = acc.pointer + statCount
-                for r in tile {
-                    let k = group(r), wc = Double(w?[r % c] ?? 1)
-                    meanG[k] += wc * Double(sumG.pointer[r])
-                    meanGX[k] += wc * Double(sumGX.pointer[r]) * Double(rstd.pointer[k])
-                }
-                let members = Double(rows / statCount * s)
-                for r in tile {
-                    let k = group(r), rs = Double(rstd.pointer[k])
-                    alpha.pointer[r] = Float(rs * Double(w?[r % c] ?? 1))
-                    if statsAreConstant { continue }
-                    let ag = meanG[k] / members, bg = meanGX[k] / members
-                    beta.pointer[r] = Float(-rs * rs * bg)
-                    gamma.pointer[r] = Float(-rs * ag + rs * rs * bg * Double(mean.pointer[k]))
-                }
+                fia_norm_backward_coefficients(sumG.pointer, sumGX.pointer, Int64(tile.lowerBound), Int64(tile.upperBound),
+                                               Int64(rps ?? 0), Int64(c), Double(rows / statCount * s), statsAreConstant ? 1 : 0, w,
+                                               mean.pointer, rstd.pointer, acc.pointer, acc.pointer + statCount, alpha.pointer,
+                                               beta.pointer, gamma.pointer)
                 kernel(tile, split) { o, k in
                     fia_row_affine2(gp + o * s, xp + o * s, alpha.pointer + o, beta.pointer + o, gamma.pointer + o,
                                     out + o * s, Int64(k), s64)
@@ -325,6 +304,14 @@ struct RowStatistics {
             return grads
         }
     }
+}
+
+/// Row r's statistic: r / rowsPerStat (group and instance norm) or r mod C (batch norm, rowsPerStat 0). A
+/// struct, not a closure: the per-row bookkeeping runs once per (sample, channel) — 4,096 times per call on
+/// this model's 2×2 maps — and a closure call per row cost more than the normalisation itself.
+struct StatisticOfRow {
+    let rowsPerStat: Int, channels: Int
+    @inline(__always) func callAsFunction(_ r: Int) -> Int { rowsPerStat > 0 ? r / rowsPerStat : r % channels }
 }
 
 /// Zeroed Double scratch for per-statistic sums, written through a pointer by concurrent tiles (each
