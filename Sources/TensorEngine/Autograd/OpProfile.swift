@@ -19,6 +19,7 @@ public final class OpProfile {
     static func name(_ op: String, _ detail: @autoclosure () -> String) -> String {
         active == nil ? op : op + " " + detail()
     }
+
     private var entries: [String: Entry] = [:]
     private var last: UInt64 = 0
 

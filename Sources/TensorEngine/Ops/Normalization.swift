@@ -2,9 +2,10 @@ import CKernels
 
 // Normalisation layers. Layer norm is one fused C kernel per direction. Group, instance and batch norm
 // view x `[N, C, *]` as N·C contiguous rows of length S (the spatial size) and differ only in which rows
-// share statistics (`RowStatistics.group`): a group of C/G channels of one sample, one (sample, channel),
-// or one channel across the batch. The per-row kernels do the memory-bound passes; the bookkeeping over
-// N·C rows (small) is plain Swift.
+// share statistics (`StatisticOfRow`): a group of C/G channels of one sample, one (sample, channel), or one
+// channel across the batch. The per-row kernels do the memory-bound passes, and the per-statistic bookkeeping
+// over the N·C rows is C too (`fia_norm_statistics`, `fia_norm_backward_coefficients`): on 2×2 maps there are
+// thousands of rows of four elements.
 
 /// Rows per parallel chunk so that each chunk holds about `Parallel.mapGrain` elements.
 private func rowGrain(_ rowLength: Int) -> Int { Swift.max(1, Parallel.mapGrain / Swift.max(rowLength, 1)) }
@@ -152,7 +153,7 @@ public func batchNorm(_ x: Tensor, runningMean: Tensor, runningVar: Tensor, weig
 /// batch: one tile, with each pass split over the rows instead.
 struct RowStatistics {
     let n: Int, c: Int, s: Int
-    /// Number of statistics (groups); row r = (sample, channel) uses statistic `group(r)`.
+    /// Number of statistics (groups); row r = (sample, channel) uses statistic `StatisticOfRow(…)(r)`.
     let statCount: Int
     /// Group norm: statistic k covers rows k·rowsPerStat ..< (k + 1)·rowsPerStat. Nil for batch norm.
     let rowsPerStat: Int?
@@ -176,9 +177,6 @@ struct RowStatistics {
         return RowStatistics(n: x.shape[0], c: c, s: x.shape[2...].reduce(1, *), statCount: c, rowsPerStat: nil, op: "batchNorm")
     }
 
-    /// The statistic row r uses.
-    @inline(__always) func group(_ r: Int) -> Int { StatisticOfRow(rowsPerStat: rowsPerStat ?? 0, channels: c)(r) }
-
     var rows: Int { n * c }
 
     /// Calls `body(rows, split)` for tiles of rows holding whole statistics; `split` says whether the body
@@ -191,7 +189,7 @@ struct RowStatistics {
         let statsPerTile = Swift.max(1, Swift.min((1 << 15) / Swift.max(rps * s, 1), (statCount + Parallel.workers - 1) / Parallel.workers))
         let tiles = (statCount + statsPerTile - 1) / statsPerTile
         // Tiles per chunk so that a chunk holds about `Parallel.mapGrain` units of work; each row also costs
-        // some bookkeeping in Swift (counted as 32 elements).
+        // its statistics bookkeeping (counted as 32 elements).
         let work = rows * (s + 32)
         let grain = Swift.max(1, tiles * Parallel.mapGrain / Swift.max(work, 1))
         Parallel.forChunks(tiles, grain: grain) { range in
@@ -306,9 +304,8 @@ struct RowStatistics {
     }
 }
 
-/// Row r's statistic: r / rowsPerStat (group and instance norm) or r mod C (batch norm, rowsPerStat 0). A
-/// struct, not a closure: the per-row bookkeeping runs once per (sample, channel) — 4,096 times per call on
-/// this model's 2×2 maps — and a closure call per row cost more than the normalisation itself.
+/// Row r's statistic: r / rowsPerStat (group and instance norm) or r mod C (batch norm, rowsPerStat 0) — the
+/// mapping `fia_norm_statistics` uses, for the few per-row loops left in Swift.
 struct StatisticOfRow {
     let rowsPerStat: Int, channels: Int
     @inline(__always) func callAsFunction(_ r: Int) -> Int { rowsPerStat > 0 ? r / rowsPerStat : r % channels }
