@@ -185,13 +185,3 @@ void fia_fill_rows(float *y, const float *bias, int64_t C, int64_t P) {
         for (int64_t p = 0; p < P; p++) row[p] = b;
     }
 }
-
-void fia_batch_to_channels(const float *x, float *out, int64_t N, int64_t C, int64_t P, int64_t c0, int64_t c1) {
-    for (int64_t c = c0; c < c1; c++)
-        for (int64_t n = 0; n < N; n++) memcpy(out + (c * N + n) * P, x + (n * C + c) * P, (size_t)P * sizeof(float));
-}
-
-void fia_channels_to_batch(const float *x, float *out, int64_t N, int64_t C, int64_t P, int64_t c0, int64_t c1) {
-    for (int64_t c = c0; c < c1; c++)
-        for (int64_t n = 0; n < N; n++) memcpy(out + (n * C + c) * P, x + (c * N + n) * P, (size_t)P * sizeof(float));
-}

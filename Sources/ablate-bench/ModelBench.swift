@@ -26,13 +26,7 @@ enum ModelBench {
         var references: [Double] = []
         let grid = try SpecLoader().load("Ablations/full_grid.json")
         for cell in grid.cells {
-            var model = spec.baseModel
-            model.choices[.alignment] = cell.model.choices[.alignment]
-            model.choices[.scale] = cell.model.choices[.scale]
-            let segmenter = try ModelBuilders.segmenter(model, vocabulary: 200, seed: 1)
-            let maxLength = try model.choices[.text]!.params.int("maxLength")
-            let (images, text, target) = inputs(batch: batch, size: size, length: maxLength)
-            let optimizer = AdamW(groups: segmenter.parameterGroups(weightDecay: 0.01), learningRate: 1e-4)
+            let (segmenter, images, text, target, optimizer) = try variant(cell, of: spec, batch: batch, size: size)
             let counter = CostCounter()
             _ = Cost.counting(into: counter) { withNoGrad { segmenter(images, text) } }
             let flopsPerStep = 3 * Double(counter.totalFLOPs)
@@ -72,12 +66,7 @@ enum ModelBench {
         let cells = try SpecLoader().load("Ablations/full_grid.json").cells
         guard (1...cells.count).contains(variant ?? cells.count) else { throw ProfileArgumentError(rows: cells.count) }
         let cell = cells[(variant ?? cells.count) - 1]
-        var model = spec.baseModel
-        model.choices[.alignment] = cell.model.choices[.alignment]
-        model.choices[.scale] = cell.model.choices[.scale]
-        let segmenter = try ModelBuilders.segmenter(model, vocabulary: 200, seed: 1)
-        let (images, text, target) = inputs(batch: batch, size: size, length: try model.choices[.text]!.params.int("maxLength"))
-        let optimizer = AdamW(groups: segmenter.parameterGroups(weightDecay: 0.01), learningRate: 1e-4)
+        let (segmenter, images, text, target, optimizer) = try self.variant(cell, of: spec, batch: batch, size: size)
         let profile = OpProfile()
         var total = 0.0, optimizerSeconds = 0.0
         for round in 0...steps {
@@ -123,6 +112,17 @@ enum ModelBench {
             }
             return 2 * Double(n * n * n) / t
         }
+    }
+
+    /// The spec's base model with the cell's alignment and scale, a fixed random batch for it, and AdamW.
+    static func variant(_ cell: Cell, of spec: AblationSpec, batch: Int, size: Int) throws
+        -> (Segmenter, Tensor, TextInput, Tensor, AdamW) {
+        var model = spec.baseModel
+        model.choices[.alignment] = cell.model.choices[.alignment]
+        model.choices[.scale] = cell.model.choices[.scale]
+        let segmenter = try ModelBuilders.segmenter(model, vocabulary: 200, seed: 1)
+        let (images, text, target) = inputs(batch: batch, size: size, length: try model.choices[.text]!.params.int("maxLength"))
+        return (segmenter, images, text, target, AdamW(groups: segmenter.parameterGroups(weightDecay: 0.01), learningRate: 1e-4))
     }
 
     static func inputs(batch: Int, size: Int, length: Int) -> (Tensor, TextInput, Tensor) {

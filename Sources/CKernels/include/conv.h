@@ -35,10 +35,4 @@ void fia_channel_sum(const float *x, float *out, int64_t N, int64_t C, int64_t P
 
 /// y[c, p] = bias[c] for p < P (initialises a GEMM output that then accumulates).
 void fia_fill_rows(float *y, const float *bias, int64_t C, int64_t P);
-
-/// `[N, C, P]` → `[C, N·P]` for channels [c0, c1): a batch's planes side by side, so one GEMM covers them all.
-void fia_batch_to_channels(const float *x, float *out, int64_t N, int64_t C, int64_t P, int64_t c0, int64_t c1);
-
-/// The inverse of `fia_batch_to_channels`: `[C, N·P]` → `[N, C, P]` for channels [c0, c1).
-void fia_channels_to_batch(const float *x, float *out, int64_t N, int64_t C, int64_t P, int64_t c0, int64_t c1);
 #endif

@@ -93,19 +93,20 @@ struct ConvGeometry {
 
     // MARK: GEMM path
 
-    /// Column matrix of image `x` (one `[Cin, H, W]` plane stack) into `cols` `[kAll, p]`; the channel range
-    /// splits over the cores when `parallel` (only outside a threaded BLAS call).
-    func im2col(_ x: UnsafePointer<Float>, _ cols: UnsafeMutablePointer<Float>, parallel: Bool) {
+    /// Column matrix of image `x` (one `[Cin, H, W]` plane stack) into `cols` `[kAll, p]`, rows `ldc` floats
+    /// apart (more than p when images sit side by side); the channel range splits over the cores when `parallel`.
+    func im2col(_ x: UnsafePointer<Float>, _ cols: UnsafeMutablePointer<Float>, ldc: Int? = nil, parallel: Bool) {
         let body = { (r: Range<Int>) in
             fia_im2col(x, Int64(h), Int64(w), Int64(kh), Int64(kw), Int64(stride), Int64(pad), Int64(dil),
-                       Int64(hout), Int64(wout), cols, Int64(p), Int64(r.lowerBound), Int64(r.upperBound))
+                       Int64(hout), Int64(wout), cols, Int64(ldc ?? p), Int64(r.lowerBound), Int64(r.upperBound))
         }
         if parallel { Parallel.forChunks(cin, grain: max(1, 32_768 / max(1, kh * kw * p))) { body($0) } } else { body(0..<cin) }
     }
 
-    func col2im(_ cols: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, parallel: Bool) {
+    /// The adjoint: dx += the folded rows of `cols` (rows `ldc` floats apart).
+    func col2im(_ cols: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, ldc: Int? = nil, parallel: Bool) {
         let body = { (r: Range<Int>) in
-            fia_col2im(cols, Int64(p), Int64(h), Int64(w), Int64(kh), Int64(kw), Int64(stride), Int64(pad), Int64(dil),
+            fia_col2im(cols, Int64(ldc ?? p), Int64(h), Int64(w), Int64(kh), Int64(kw), Int64(stride), Int64(pad), Int64(dil),
                        Int64(hout), Int64(wout), dx, Int64(r.lowerBound), Int64(r.upperBound))
         }
         if parallel { Parallel.forChunks(cin, grain: max(1, 32_768 / max(1, kh * kw * p))) { body($0) } } else { body(0..<cin) }
@@ -151,18 +152,14 @@ struct ConvGeometry {
         for first in Swift.stride(from: 0, to: n, by: size) { body(first, Swift.min(size, n - first)) }
     }
 
-    /// `src [count, C, p]` → `dst [C, count·p]`, split over the channels.
+    /// `src [count, C, p]` → `dst [C, count·p]` (the engine's strided gather: a copy of p floats per row).
     func batchToChannels(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, channels: Int, count: Int) {
-        Parallel.forChunks(channels, grain: Swift.max(1, Parallel.mapGrain / Swift.max(1, count * p))) { r in
-            fia_batch_to_channels(src, dst, Int64(count), Int64(channels), Int64(p), Int64(r.lowerBound), Int64(r.upperBound))
-        }
+        Tensor.gather([channels, count, p], strides: [p, channels * p, 1], from: src, into: dst)
     }
 
     /// `src [C, count·p]` → `dst [count, C, p]`.
     func channelsToBatch(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, channels: Int, count: Int) {
-        Parallel.forChunks(channels, grain: Swift.max(1, Parallel.mapGrain / Swift.max(1, count * p))) { r in
-            fia_channels_to_batch(src, dst, Int64(count), Int64(channels), Int64(p), Int64(r.lowerBound), Int64(r.upperBound))
-        }
+        Tensor.gather([count, channels, p], strides: [p, count * p, 1], from: src, into: dst)
     }
 
     /// The column matrix `[kAll, count·p]` of images [first, first + count): image j's pixels are columns
@@ -171,10 +168,7 @@ struct ConvGeometry {
         let inPlane = cin * h * w, wide = count * p
         if isPointwise { batchToChannels(x + first * inPlane, cols, channels: cin, count: count); return }
         Parallel.forChunks(count, grain: Swift.max(1, Parallel.mapGrain / Swift.max(1, kAll * p))) { images in
-            for j in images {
-                fia_im2col(x + (first + j) * inPlane, Int64(h), Int64(w), Int64(kh), Int64(kw), Int64(stride), Int64(pad), Int64(dil),
-                           Int64(hout), Int64(wout), cols + j * p, Int64(wide), 0, Int64(cin))
-            }
+            for j in images { im2col(x + (first + j) * inPlane, cols + j * p, ldc: wide, parallel: false) }
         }
     }
 
@@ -208,8 +202,7 @@ struct ConvGeometry {
             Parallel.forChunks(count, grain: Swift.max(1, Parallel.mapGrain / Swift.max(1, kAll * p))) { images in
                 for j in images {
                     (gxp + j * inPlane).update(repeating: 0, count: inPlane)
-                    fia_col2im(dcols + j * p, Int64(wide), Int64(h), Int64(w), Int64(kh), Int64(kw), Int64(stride), Int64(pad),
-                               Int64(dil), Int64(hout), Int64(wout), gxp + j * inPlane, 0, Int64(cin))
+                    col2im(dcols + j * p, gxp + j * inPlane, ldc: wide, parallel: false)
                 }
             }
         }
