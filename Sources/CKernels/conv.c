@@ -11,9 +11,83 @@ static inline void valid_range(int64_t off, int64_t stride, int64_t W, int64_t W
     *lo = a; *hi = b;
 }
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+__attribute__((target("avx2")))
+static void gather_rows_avx2(const float *plane, const int32_t *offset, int64_t rows, int64_t P, float *dst, int64_t ldd) {
+    for (int64_t r = 0; r < rows; r++) {
+        const int32_t *o = offset + r * P;
+        float *d = dst + r * ldd;
+        int64_t t = 0;
+        for (; t + 8 <= P; t += 8) _mm256_storeu_ps(d + t, _mm256_i32gather_ps(plane, _mm256_loadu_si256((const __m256i *)(o + t)), 4));
+        for (; t < P; t++) d[t] = plane[o[t]];
+    }
+}
+#endif
+
+// dst row r (rows ldd floats apart) [t] = plane[offset[r·P + t]] for t < P.
+static void gather_rows(const float *plane, const int32_t *offset, int64_t rows, int64_t P, float *dst, int64_t ldd) {
+#if defined(__x86_64__)
+    static int avx2 = -1;
+    if (avx2 < 0) avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+    if (avx2) { gather_rows_avx2(plane, offset, rows, P, dst, ldd); return; }
+#endif
+    for (int64_t r = 0; r < rows; r++)
+        for (int64_t t = 0; t < P; t++) dst[r * ldd + t] = plane[offset[r * P + t]];
+}
+
+// One row of a stride-1 column matrix whose output rows are as wide as the input's (Wout == W, "same"
+// padding along x): the row is the input plane shifted by di rows and dj columns, so it is one contiguous
+// copy of the valid rows, then the columns that wrapped around the plane's edge set to zero. Same values as
+// the copy per output line, with one memcpy per row instead of one per line (96 channels on 16×16 maps,
+// batch 16: 1.67 → 1.23 ms).
+static inline void shifted_plane(const float *xc, int64_t H, int64_t W, int64_t Hout, int64_t di, int64_t dj, float *dst) {
+    int64_t lo = di >= 0 ? 0 : -di, hi = H - di < Hout ? H - di : Hout;
+    int64_t left = dj < 0 ? -dj : 0, right = dj > 0 ? dj : 0;
+    if (hi <= lo || left + right >= W) { memset(dst, 0, (size_t)(Hout * W) * sizeof(float)); return; }
+    memset(dst, 0, (size_t)(lo * W) * sizeof(float));
+    int64_t t0 = lo * W + left, t1 = hi * W - right;
+    memcpy(dst + t0, xc + t0 + di * W + dj, (size_t)(t1 - t0) * sizeof(float));
+    for (int64_t oh = lo; oh < hi; oh++) {
+        float *line = dst + oh * W;
+        for (int64_t ow = 0; ow < left; ow++) line[ow] = 0;
+        for (int64_t ow = W - right; ow < W; ow++) line[ow] = 0;
+    }
+    memset(dst + hi * W, 0, (size_t)((Hout - hi) * W) * sizeof(float));
+}
+
 FIA_VECTORISED
 void fia_im2col(const float *x, int64_t H, int64_t W, int64_t kh, int64_t kw, int64_t stride, int64_t pad,
                 int64_t dil, int64_t Hout, int64_t Wout, float *cols, int64_t ldc, int64_t c0, int64_t c1) {
+    int64_t P = Hout * Wout, taps = kh * kw;
+    if (P <= 64 && taps * P <= 4096 && H * W <= 4096) {
+        // Small maps (rows of ≤ 64 floats): per-row copies would be mostly call overhead (384 channels on 4×4
+        // maps: 0.93 → 0.25 ms for a batch of 16), so every row is a gather through a per-tap table of
+        // offsets into the plane copied next to one zero (where taps that fall into the padding point).
+        int32_t offset[taps * P];
+        for (int64_t i = 0; i < kh; i++)
+            for (int64_t j = 0; j < kw; j++)
+                for (int64_t oh = 0; oh < Hout; oh++)
+                    for (int64_t ow = 0; ow < Wout; ow++) {
+                        int64_t ih = oh * stride - pad + i * dil, iw = ow * stride - pad + j * dil;
+                        int inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
+                        offset[((i * kw + j) * Hout + oh) * Wout + ow] = (int32_t)(inside ? ih * W + iw : H * W);
+                    }
+        float plane[H * W + 1];
+        plane[H * W] = 0;
+        for (int64_t c = c0; c < c1; c++) {
+            memcpy(plane, x + c * H * W, (size_t)(H * W) * sizeof(float));
+            gather_rows(plane, offset, taps, P, cols + c * taps * ldc, ldc);
+        }
+        return;
+    }
+    if (stride == 1 && Wout == W) {
+        for (int64_t c = c0; c < c1; c++)
+            for (int64_t i = 0; i < kh; i++)
+                for (int64_t j = 0; j < kw; j++)
+                    shifted_plane(x + c * H * W, H, W, Hout, i * dil - pad, j * dil - pad, cols + ((c * kh + i) * kw + j) * ldc);
+        return;
+    }
     for (int64_t c = c0; c < c1; c++) {
         const float *xc = x + c * H * W;
         for (int64_t i = 0; i < kh; i++) {

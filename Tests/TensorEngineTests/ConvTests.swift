@@ -30,6 +30,12 @@ struct ConvTests {
         Case(name: "pointwise 1×1, bias", x: [3, 3, 4, 5], w: [5, 3, 1, 1], bias: true),
         Case(name: "1×1 stride 2 (im2col path)", x: [2, 3, 5, 5], w: [2, 3, 1, 1], stride: 2),
         Case(name: "kernel covers the whole input", x: [2, 2, 3, 3], w: [3, 2, 3, 3], bias: true),
+        // Maps over 64 pixels: im2col copies shifted planes (stride 1, Wout = W) or goes line by line.
+        Case(name: "3×3 pad 1 on 9×8 maps, three images", x: [3, 3, 9, 8], w: [4, 3, 3, 3], bias: true, padding: 1),
+        Case(name: "3×3 without padding on 11×12 maps", x: [2, 2, 11, 12], w: [3, 2, 3, 3]),
+        Case(name: "3×3 dilation 2, pad 1 on 10×9 maps", x: [2, 2, 10, 9], w: [2, 2, 3, 3], padding: 1, dilation: 2),
+        Case(name: "3×1 kernel (rows shrink, columns stay) on 10×9", x: [2, 2, 10, 9], w: [3, 2, 3, 1]),
+        Case(name: "3×3 stride 2 pad 1 on 17×17 maps", x: [2, 2, 17, 17], w: [3, 2, 3, 3], stride: 2, padding: 1),
     ]
 
     @Test("finite differences agree with autograd", arguments: cases)
@@ -106,6 +112,58 @@ struct ConvTests {
             #expect(Fixtures.close(try #require(sx).scalars, try #require(dx).scalars, tolerance: 1e-5))
             #expect(Fixtures.close(try #require(sw).scalars, try #require(dw).scalars, tolerance: 1e-5))
         }
+    }
+
+    /// Every im2col route — the per-tap gather table (maps of ≤ 64 pixels), shifted-plane copies (stride 1 with
+    /// Wout = W) and line-by-line copies (the rest) — against the definition, with rows wider than the map
+    /// (ldc > p, as when images sit side by side) and a channel sub-range.
+    @Test("im2col equals its definition", arguments: [
+        ([3, 4, 4], [3, 3], 1, 1, 1), ([2, 5, 3], [3, 2], 2, 1, 1), ([2, 7, 7], [3, 3], 1, 2, 2),     // gather table
+        ([3, 9, 8], [3, 3], 1, 1, 1), ([2, 10, 9], [3, 1], 1, 0, 1), ([2, 12, 10], [5, 5], 1, 4, 2),  // shifted planes
+        ([1, 40, 2], [1, 5], 1, 2, 1),                                 // shifted by more than the width: zero rows
+        ([2, 11, 12], [3, 3], 1, 0, 1), ([2, 17, 17], [3, 3], 2, 1, 1),                               // line by line
+    ])
+    func im2colEqualsDefinition(_ chw: [Int], _ k: [Int], _ stride: Int, _ padding: Int, _ dilation: Int) throws {
+        let (c, h, w) = (chw[0], chw[1], chw[2])
+        let g = try ConvGeometry.make([1, c, h, w], [1, c, k[0], k[1]], nil, stride, padding, dilation, 1).get()
+        let x = Fixtures.randn([c, h, w], seed: 51).scalars
+        let ldc = g.p + 3
+        var cols = [Float](repeating: .nan, count: g.kAll * ldc)
+        x.withUnsafeBufferPointer { xp in
+            cols.withUnsafeMutableBufferPointer { cp in
+                g.im2col(xp.baseAddress!, cp.baseAddress!, ldc: ldc, parallel: false)
+            }
+        }
+        for ch in 0..<c { for i in 0..<k[0] { for j in 0..<k[1] { for oh in 0..<g.hout { for ow in 0..<g.wout {
+            let ih = oh * stride - padding + i * dilation, iw = ow * stride - padding + j * dilation
+            let expected: Float = ih >= 0 && ih < h && iw >= 0 && iw < w ? x[(ch * h + ih) * w + iw] : 0
+            let got = cols[((ch * k[0] + i) * k[1] + j) * ldc + oh * g.wout + ow]
+            #expect(got == expected, "channel \(ch) tap (\(i), \(j)) pixel (\(oh), \(ow))")
+        } } } } }
+        // The padding between rows is never written.
+        for row in 0..<g.kAll { for t in g.p..<ldc { #expect(cols[row * ldc + t].isNaN) } }
+    }
+
+    /// dX as a convolution of dY with the flipped, transposed weights equals the col2im route (Wᵀ·dY folded
+    /// back), on small maps, larger maps, without padding and with dilation.
+    @Test("the input gradient as a convolution equals Wᵀ·dY folded by col2im", arguments: [
+        ([4, 5, 4, 4], [3, 5, 3, 3], 1, 1), ([3, 3, 9, 8], [4, 3, 3, 3], 1, 1), ([2, 2, 11, 12], [3, 2, 3, 3], 0, 1),
+        ([2, 3, 10, 9], [2, 3, 3, 3], 1, 2), ([2, 2, 6, 6], [3, 2, 5, 5], 2, 1),
+    ])
+    func inputGradientConvolutionMatchesCol2im(_ xs: [Int], _ ws: [Int], _ padding: Int, _ dilation: Int) throws {
+        let x = Fixtures.randn(xs, seed: 61), w = Fixtures.randn(ws, seed: 62)
+        let g = try ConvGeometry.make(xs, ws, nil, 1, padding, dilation, 1).get()
+        let t = try #require(g.inputGradientConvolution)
+        #expect([t.hout, t.wout, t.cout] == [xs[2], xs[3], xs[1]], "the gradient convolution maps dY back onto x's shape")
+        let gy = Fixtures.randn([g.n, g.cout, g.hout, g.wout], seed: 63)
+        let (viaConv, _) = g.gemmBackward(x, w, gy, needInput: true, needWeight: false)
+        let (viaCol2im, _) = g.gemmBackward(x, w, gy, needInput: true, needWeight: false, transposed: false)
+        #expect(Fixtures.close(try #require(viaConv).scalars, try #require(viaCol2im).scalars, tolerance: 1e-5))
+        // Where it does not apply: strides, groups, non-square kernels, 1×1.
+        #expect(try ConvGeometry.make(xs, ws, nil, 2, padding, dilation, 1).get().inputGradientConvolution == nil)
+        #expect(try ConvGeometry.make([2, 4, 6, 6], [4, 2, 3, 3], nil, 1, 1, 1, 2).get().inputGradientConvolution == nil)
+        #expect(try ConvGeometry.make([2, 4, 6, 6], [4, 4, 3, 1], nil, 1, 1, 1, 1).get().inputGradientConvolution == nil)
+        #expect(try ConvGeometry.make([2, 4, 6, 6], [4, 4, 1, 1], nil, 1, 0, 1, 1).get().inputGradientConvolution == nil)
     }
 
     @Test func sizeOneAndEmptyBatch() throws {
