@@ -123,9 +123,12 @@ struct ShapeOpTests {
         #expect(y.permuted([2, 0, 1]).scalars == [0, 2, 4, 6, 1, 3, 5, 7])
     }
 
-    @Test("permutes that move the unit-stride dimension (tiled transposes) match index arithmetic", arguments: [
+    /// Tiled transposes (the unit-stride dimension moves), short contiguous runs, and outer dimensions too
+    /// short to split alone (q/k/v's 3: split together with the next dimension, across chunk boundaries).
+    @Test("permutes match index arithmetic", arguments: [
         ([13, 11], [1, 0]), ([16, 64, 64], [0, 2, 1]), ([3, 9, 17, 5], [0, 3, 1, 2]), ([2, 8, 3, 8], [3, 1, 0, 2]),
-        ([4, 7, 2, 9], [1, 3, 2, 0]),
+        ([4, 7, 2, 9], [1, 3, 2, 0]), ([256, 16, 3, 1, 32], [2, 0, 3, 1, 4]), ([3, 37, 8, 40], [0, 2, 1, 3]),
+        ([48, 20, 4, 16], [0, 2, 1, 3]),
     ])
     func transposingPermutesMatchIndexArithmetic(_ shape: [Int], _ order: [Int]) {
         let x = Fixtures.randn(shape, seed: 7)
@@ -142,6 +145,39 @@ struct ShapeOpTests {
         }
         #expect(y.shape == outShape)
         #expect(y.scalars == expected)
+    }
+
+    /// Large enough to split over the cores: broadcasting with a short outer dimension, slice (and its
+    /// backward: zeros around dY's run) and concat (and its backward), against index arithmetic.
+    @Test func largeSlicesConcatsAndShortOuterBroadcasts() throws {
+        let a = Fixtures.randn([3, 37, 8, 40], seed: 3), b = Fixtures.randn([3, 1, 8, 1], seed: 4)
+        let av = a.scalars, bv = b.scalars
+        var sum = [Float](repeating: 0, count: av.count)
+        for i in 0..<3 { for j in 0..<37 { for k in 0..<8 { for l in 0..<40 {
+            sum[((i * 37 + j) * 8 + k) * 40 + l] = av[((i * 37 + j) * 8 + k) * 40 + l] + bv[i * 8 + k]
+        } } } }
+        #expect(try (a + b).validated().scalars == sum)
+        let x = Fixtures.randn([16, 96, 16, 16], seed: 5).requiringGrad(), xv = x.scalars
+        let y = Fixtures.randn([16, 32, 16, 16], seed: 6).requiringGrad(), yv = y.scalars
+        let part = x.slice(axis: 1, 10..<74)
+        let joined = Tensor.concat([part, y], axis: 1)
+        var partExpected: [Float] = [], joinedExpected: [Float] = []
+        for n in 0..<16 {
+            let taken = Array(xv[(n * 96 + 10) * 256..<(n * 96 + 74) * 256])
+            partExpected += taken
+            joinedExpected += taken + Array(yv[n * 32 * 256..<(n + 1) * 32 * 256])
+        }
+        #expect(part.shape == [16, 64, 16, 16] && part.scalars == partExpected)
+        #expect(joined.shape == [16, 96, 16, 16] && joined.scalars == joinedExpected)
+        let weights = Fixtures.randn([16, 96, 16, 16], seed: 7), wv = weights.scalars
+        try (joined * weights).sum().backward()
+        var gxExpected = [Float](repeating: 0, count: xv.count), gyExpected: [Float] = []
+        for n in 0..<16 {
+            for c in 10..<74 { for p in 0..<256 { gxExpected[(n * 96 + c) * 256 + p] = wv[(n * 96 + c - 10) * 256 + p] } }
+            gyExpected += Array(wv[(n * 96 + 64) * 256..<(n + 1) * 96 * 256])
+        }
+        #expect(try #require(x.grad).scalars == gxExpected)
+        #expect(try #require(y.grad).scalars == gyExpected)
     }
 
     @Test func sliceConcatSplitPad() {

@@ -18,8 +18,9 @@ extension Tensor {
                                                         Shapes.broadcastStrides(b.shape, to: shape)])
             let ap = a.storage.pointer, bp = b.storage.pointer, op_ = out.storage.pointer
             let sa = lists[0].map(Int64.init), sb = lists[1].map(Int64.init)
-            Parallel.forOuterSlices(dims) { d, start, at in
-                fia_binary_strided(op, Int32(d.count), d, ap + start * lists[0][0], sa, bp + start * lists[1][0], sb, op_ + at)
+            Parallel.forOuterSlices(dims) { d, first, at in
+                fia_binary_strided(op, Int32(d.count), d, ap + Parallel.offset(first, lists[0]), sa,
+                                   bp + Parallel.offset(first, lists[1]), sb, op_ + at)
             }
         }
         Cost.add(flops: out.count)

@@ -59,8 +59,8 @@ extension Tensor {
     /// Copies the strided walk `dims`/`strides` of `source` into contiguous `destination`, split over the cores.
     static func gather(_ dims: [Int], strides: [Int], from source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>) {
         let s64 = strides.map(Int64.init)
-        Parallel.forOuterSlices(dims) { d, start, at in
-            fia_gather_strided(Int32(d.count), d, source + start * strides[0], s64, destination + at)
+        Parallel.forOuterSlices(dims) { d, first, at in
+            fia_gather_strided(Int32(d.count), d, source + Parallel.offset(first, strides), s64, destination + at)
         }
     }
 

@@ -66,13 +66,23 @@ extension Tensor {
         outShape[ax] = range.count
         let y = Tensor(shape: outShape, storage: Storage(uninitialized: outer * range.count * inner))
         let run = range.count * inner
-        for o in 0..<outer {
-            fia_copy(storage.pointer + (o * n + range.lowerBound) * inner, y.storage.pointer + o * run, run)
+        let xp = storage.pointer, yp = y.storage.pointer
+        Parallel.forChunks(outer, grain: Swift.max(1, Parallel.mapGrain / Swift.max(run, 1))) { r in
+            for o in r { fia_copy(xp + (o * n + range.lowerBound) * inner, yp + o * run, run) }
         }
         let inShape = shape
         return y.recordingGradient(of: self, op: "slice") { gy in
-            let gx = Tensor.zeros(inShape)
-            for o in 0..<outer { fia_copy(gy.storage.pointer + o * run, gx.storage.pointer + (o * n + range.lowerBound) * inner, run) }
+            // Each outer row: zeros before the range, dY's run, zeros after (one write per element).
+            let gx = Tensor(shape: inShape, storage: Storage(uninitialized: outer * n * inner))
+            let gp = gy.storage.pointer, out = gx.storage.pointer
+            Parallel.forChunks(outer, grain: Swift.max(1, Parallel.mapGrain / Swift.max(n * inner, 1))) { r in
+                for o in r {
+                    let row = out + o * n * inner
+                    row.update(repeating: 0, count: range.lowerBound * inner)
+                    fia_copy(gp + o * run, row + range.lowerBound * inner, run)
+                    (row + range.upperBound * inner).update(repeating: 0, count: (n - range.upperBound) * inner)
+                }
+            }
             return [gx]
         }
     }
@@ -138,16 +148,26 @@ extension Tensor {
         var starts: [Int] = []
         for p in parts {
             starts.append(start)
-            let run = p.shape[ax] * inner
-            for o in 0..<outer { fia_copy(p.storage.pointer + o * run, y.storage.pointer + o * total + start * inner, run) }
             start += p.shape[ax]
+        }
+        let yp = y.storage.pointer
+        let grain = Swift.max(1, Parallel.mapGrain / Swift.max(total, 1))
+        Parallel.forChunks(outer, grain: grain) { r in
+            for o in r {
+                for (p, s) in zip(parts, starts) {
+                    let run = p.shape[ax] * inner
+                    fia_copy(p.storage.pointer + o * run, yp + o * total + s * inner, run)
+                }
+            }
         }
         return y.recordingGradient(ofInputs: parts, op: "concat") { gy in
             zip(parts, starts).map { p, s in
                 guard p.requiresGrad else { return nil }
                 let run = p.shape[ax] * inner
                 return Tensor(shape: p.shape) { out in
-                    for o in 0..<outer { fia_copy(gy.storage.pointer + o * total + s * inner, out + o * run, run) }
+                    Parallel.forChunks(outer, grain: Swift.max(1, Parallel.mapGrain / Swift.max(run, 1))) { r in
+                        for o in r { fia_copy(gy.storage.pointer + o * total + s * inner, out + o * run, run) }
+                    }
                 }
             }
         }
