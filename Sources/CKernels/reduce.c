@@ -50,3 +50,11 @@ void fia_broadcast_axis(const float *gy, float *gx, int64_t outer, int64_t n, in
             for (int64_t i = 0; i < inner; i++) dst[i] = src[i] * scale;
         }
 }
+
+FIA_VECTORISED
+void fia_column_sums_accumulate(const float *x, int64_t rows, int64_t n, int64_t ld, float *out) {
+    for (int64_t r = 0; r < rows; r++) {
+        const float *row = x + r * ld;
+        for (int64_t j = 0; j < n; j++) out[j] += row[j];
+    }
+}

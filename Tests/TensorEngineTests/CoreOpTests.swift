@@ -180,6 +180,18 @@ struct ShapeOpTests {
         #expect(try #require(y.grad).scalars == gyExpected)
     }
 
+    /// The gradient of a broadcast row vector is a column sum; large ones split their columns over the cores
+    /// (blocks of 16 with a ragged end here) and must equal the in-order Float sums bit for bit.
+    @Test func broadcastRowGradientsAreInOrderColumnSums() throws {
+        let (rows, cols) = (700, 75)
+        let x = Fixtures.randn([rows, cols], seed: 8), b = Fixtures.randn([cols], seed: 9).requiringGrad()
+        let weights = Fixtures.randn([rows, cols], seed: 10), wv = weights.scalars
+        try ((x + b) * weights).sum().backward()
+        var expected = [Float](repeating: 0, count: cols)
+        for r in 0..<rows { for c in 0..<cols { expected[c] += wv[r * cols + c] } }
+        #expect(try #require(b.grad).scalars == expected)
+    }
+
     @Test func sliceConcatSplitPad() {
         let x = Tensor(shape: [2, 3], data: [1, 2, 3, 4, 5, 6])
         #expect(x.slice(axis: 1, 1..<3).scalars == [2, 3, 5, 6])

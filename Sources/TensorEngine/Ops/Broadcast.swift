@@ -69,6 +69,17 @@ extension Tensor {
         if shape == target { return self }
         let out = Tensor.zeros(target)
         let (dims, lists) = Shapes.collapse(shape, [Shapes.broadcastStrides(target, to: shape)])
+        if dims.count == 2, lists[0] == [0, 1], dims[1] >= 32, Parallel.workers > 1, dims[0] * dims[1] >= 2 * Parallel.mapGrain {
+            // Column sums (a linear layer's bias gradient, [rows, out] → [out]): blocks of columns on the
+            // cores, each summing its columns over all rows in order — the same additions as the serial walk.
+            let (rows, cols) = (dims[0], dims[1]), src = storage.pointer, dst = out.storage.pointer
+            let blocks = Swift.min(Parallel.workers, cols / 16)
+            Parallel.forBlocks(cols, blocks: blocks) { _, r in
+                let lo = r.lowerBound / 16 * 16, hi = r.upperBound == cols ? cols : r.upperBound / 16 * 16
+                fia_column_sums_accumulate(src + lo, Int64(rows), Int64(hi - lo), Int64(cols), dst + lo)
+            }
+            return out
+        }
         let d64 = dims.map(Int64.init), s64 = lists[0].map(Int64.init)
         fia_accumulate_strided(Int32(dims.count), d64, storage.pointer, out.storage.pointer, s64)
         return out
