@@ -254,6 +254,25 @@ struct AutogradTests {
         #expect(x.grad?.scalars == [4, 5])
     }
 
+    /// Large gradients (split over the cores): a shared activation summed from three consumers, then a
+    /// parameter accumulated over two backward passes. Integer-valued factors keep every sum exact.
+    @Test func largeGradientsAccumulateExactly() throws {
+        let count = 70_000
+        let x = Tensor.full([count], 0.5).requiringGrad()
+        let factors: [Tensor] = (0..<3).map { k in
+            Tensor(shape: [count], data: (0..<count).map { i -> Float in Float((i * (k + 3)) % 7) - 3 })
+        }
+        for _ in 0..<2 {
+            let a = x * 2
+            let y = a * factors[0] + a * factors[1] + a * factors[2]
+            try y.sum().backward()
+        }
+        let f0 = factors[0].scalars, f1 = factors[1].scalars, f2 = factors[2].scalars
+        var expected = [Float](repeating: 0, count: count)
+        for i in 0..<count { expected[i] = 4 * (f0[i] + f1[i] + f2[i]) }
+        #expect(try #require(x.grad).scalars == expected)
+    }
+
     @Test func backwardFreesTheGraph() throws {
         weak var weakNode: Tensor?
         let w = Tensor.ones([4]).requiringGrad()

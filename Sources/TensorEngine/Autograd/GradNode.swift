@@ -84,7 +84,7 @@ extension Tensor {
                 guard let g = pending.removeValue(forKey: ObjectIdentifier(t)) else { continue }
                 guard let node = t.gradFn else {
                     // A leaf: accumulate.
-                    if let existing = t.grad { fia_add_inplace(existing.storage.pointer, g.storage.pointer, g.count) }
+                    if let existing = t.grad { Parallel.addInPlace(existing.storage.pointer, g.storage.pointer, count: g.count) }
                     else { t.grad = owned.contains(ObjectIdentifier(t)) ? g : g.detached() }
                     continue
                 }
@@ -97,7 +97,7 @@ extension Tensor {
                     let key = ObjectIdentifier(input)
                     if let existing = pending[key] {
                         if owned.contains(key) {
-                            fia_add_inplace(existing.storage.pointer, grad.storage.pointer, grad.count)
+                            Parallel.addInPlace(existing.storage.pointer, grad.storage.pointer, count: grad.count)
                         } else {
                             pending[key] = existing + grad
                             owned.insert(key)

@@ -95,3 +95,16 @@ extension Parallel {
         forEach(blocks) { b in body(b, (count * b / blocks)..<(count * (b + 1) / blocks)) }
     }
 }
+
+extension Parallel {
+    /// y[i] += x[i] for i < count, split over the cores when large (elementwise, so the same bits either way):
+    /// gradient accumulation into parameters and shared activations.
+    static func addInPlace(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
+        forChunks(count, grain: mapGrain) { r in fia_add_inplace(y + r.lowerBound, x + r.lowerBound, r.count) }
+    }
+
+    /// y[i] = x[i] for i < count, split over the cores when large.
+    static func copy(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+        forChunks(count, grain: mapGrain) { r in fia_copy(x + r.lowerBound, y + r.lowerBound, r.count) }
+    }
+}

@@ -108,7 +108,7 @@ public final class Tensor {
     public func detached() -> Tensor {
         if failure != nil { return self }
         let out = Tensor(shape: shape, storage: Storage(uninitialized: count))
-        fia_copy(storage.pointer, out.storage.pointer, count)
+        Parallel.copy(storage.pointer, out.storage.pointer, count: count)
         return out
     }
 
