@@ -33,7 +33,7 @@ public final class AdamW: Optimizer {
     public override var kind: String { "adamw" }
 
     public override func update(name: String, parameter p: Tensor, gradient g: Tensor, step t: Int,
-                                learningRate lr: Float, weightDecay: Float) {
+                                learningRate lr: Float, weightDecay: Float) -> ElementwiseUpdate {
         let m = slot("exp_avg", of: name, like: p).tensor
         let v = slot("exp_avg_sq", of: name, like: p).tensor
         // Scalars in double, as PyTorch computes them in Python floats, then rounded once to float32.
@@ -42,8 +42,7 @@ public final class AdamW: Optimizer {
         let stepSize = Float(Double(lr) / bc1), bc2Sqrt = Float(bc2.squareRoot())
         let (b1, b2, e) = (beta1, beta2, eps)
         let pp = p.storage.pointer, gp = g.storage.pointer, mp = m.storage.pointer, vp = v.storage.pointer
-        // Memory-bound: split big tensors over the cores (the kernel is elementwise, so chunks are independent).
-        Parallel.forChunks(p.count, grain: Parallel.mapGrain) { r in
+        return ElementwiseUpdate(count: p.count) { r in
             let o = r.lowerBound
             fia_adamw_step(pp + o, gp + o, mp + o, vp + o, r.count, b1, b2, e, decay, stepSize, bc2Sqrt)
         }
@@ -75,7 +74,7 @@ public final class SGD: Optimizer {
     public override var kind: String { "sgd" }
 
     public override func update(name: String, parameter p: Tensor, gradient g: Tensor, step t: Int,
-                                learningRate lr: Float, weightDecay: Float) {
+                                learningRate lr: Float, weightDecay: Float) -> ElementwiseUpdate {
         var buffer: UnsafeMutablePointer<Float>? = nil
         var first = false
         if momentum != 0 {
@@ -85,7 +84,7 @@ public final class SGD: Optimizer {
         }
         let pp = p.storage.pointer, gp = g.storage.pointer, bp = buffer
         let (mu, damp, nest) = (momentum, dampening, nesterov)
-        Parallel.forChunks(p.count, grain: Parallel.mapGrain) { r in
+        return ElementwiseUpdate(count: p.count) { r in
             let o = r.lowerBound
             fia_sgd_step(pp + o, gp + o, bp.map { $0 + o }, r.count, lr, mu, damp, weightDecay, nest ? 1 : 0, first ? 1 : 0)
         }

@@ -1,9 +1,37 @@
+import CKernels
 import Foundation
 import Testing
 @testable import NN
 import TestSupport
 
 struct OptimizerTests {
+    /// `step()` cuts parameters into pieces spread over the cores: a parameter spanning several pieces (and a
+    /// ragged last one) next to small ones ends bit-identical to one kernel call over each whole tensor.
+    @Test func piecewiseStepsEqualWholeTensorKernels() {
+        let sizes = [3 * Optimizer.pieceElements + 17, 5, Optimizer.pieceElements]
+        let params = sizes.enumerated().map { i, n in
+            Tensor(shape: [n], data: (0..<n).map { Float(sin(Double($0 * (i + 1)))) }, requiresGrad: true)
+        }
+        let grads = sizes.enumerated().map { i, n in Tensor(shape: [n], data: (0..<n).map { Float(cos(Double($0 + i))) }) }
+        let opt = AdamW(parameters: params.enumerated().map { ("p\($0.offset)", $0.element) }, learningRate: 0.01, weightDecay: 0.1)
+        var expected = params.map(\.scalars)
+        var referenceState: [([Float], [Float])] = sizes.map { ([Float](repeating: 0, count: $0), [Float](repeating: 0, count: $0)) }
+        let (lr, wd, b1, b2): (Float, Float, Float, Float) = (0.01, 0.1, 0.9, 0.999)
+        for step in 1...2 {
+            for (p, g) in zip(params, grads) { p.grad = g }
+            opt.step()
+            // The same update with one kernel call per tensor (the state starts at zero, as the optimizer's).
+            let bc1 = 1 - Double(b1).power(step), bc2 = 1 - Double(b2).power(step)
+            for i in sizes.indices {
+                var (m, v) = referenceState[i]
+                fia_adamw_step(&expected[i], grads[i].scalars, &m, &v, sizes[i], b1, b2, 1e-8, Float(1 - Double(lr) * Double(wd)),
+                               Float(Double(lr) / bc1), Float(bc2.squareRoot()))
+                referenceState[i] = (m, v)
+            }
+            for i in sizes.indices { #expect(params[i].scalars == expected[i], "parameter \(i), step \(step)") }
+        }
+    }
+
     /// Two AdamW steps on two parameters, one in a decayed group and one exempt, against the arithmetic
     /// written out (Double).
     @Test func adamWMatchesHandArithmetic() {
