@@ -4,7 +4,11 @@
 #include <stdint.h>
 #include <string.h>
 #if defined(__x86_64__) && defined(__linux__)
-#define FIA_VECTORISED __attribute__((target_clones("arch=x86-64-v3", "default")))
+// x86-64-v4 (AVX-512) halves the time of the transcendental maps on this machine (exp 0.86 → 0.42, GELU
+// 1.64 → 0.81 ns per element on one core). The v3 and v4 clones give the same bits: neither reassociates
+// (no fast-math) and both contract the same multiply-adds into FMAs — checked on the unary maps and their
+// gradients, softmax, layer norm, the norm row kernels and AdamW built both ways.
+#define FIA_VECTORISED __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define FIA_VECTORISED
 #endif
