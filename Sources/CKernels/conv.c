@@ -28,9 +28,7 @@ static void gather_rows_avx2(const float *plane, const int32_t *offset, int64_t 
 // dst row r (rows ldd floats apart) [t] = plane[offset[r·P + t]] for t < P.
 static void gather_rows(const float *plane, const int32_t *offset, int64_t rows, int64_t P, float *dst, int64_t ldd) {
 #if defined(__x86_64__)
-    static int avx2 = -1;
-    if (avx2 < 0) avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
-    if (avx2) { gather_rows_avx2(plane, offset, rows, P, dst, ldd); return; }
+    if (fia_has_avx2()) { gather_rows_avx2(plane, offset, rows, P, dst, ldd); return; }
 #endif
     for (int64_t r = 0; r < rows; r++)
         for (int64_t t = 0; t < P; t++) dst[r * ldd + t] = plane[offset[r * P + t]];

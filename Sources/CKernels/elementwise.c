@@ -146,9 +146,7 @@ static void transpose_tiles_avx2(const float *src, int64_t lds, float *dst, int6
 // them (a scalar loop moves one float per load and store, and reads one per cache line of src).
 static void transpose_tiles(const float *src, int64_t lds, float *dst, int64_t ldd, int64_t rows, int64_t cols) {
 #if defined(__x86_64__)
-    static int avx2 = -1;
-    if (avx2 < 0) avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
-    if (avx2) { transpose_tiles_avx2(src, lds, dst, ldd, rows, cols); return; }
+    if (fia_has_avx2()) { transpose_tiles_avx2(src, lds, dst, ldd, rows, cols); return; }
 #endif
     for (int64_t i = 0; i < rows; i++)
         for (int64_t j = 0; j < cols; j++) dst[i * ldd + j] = src[i + j * lds];

@@ -13,6 +13,16 @@
 #define FIA_VECTORISED
 #endif
 
+#if defined(__x86_64__)
+/// Whether the CPU has AVX2: the hand-written AVX2 paths (tile transposes, im2col gathers) check it once per
+/// translation unit; FIA_VECTORISED functions are chosen by the loader instead.
+static inline int fia_has_avx2(void) {
+    static int known = -1;
+    if (known < 0) known = __builtin_cpu_supports("avx2") ? 1 : 0;
+    return known;
+}
+#endif
+
 /// A vectorisable exp(x) for float32: Cody–Waite range reduction by ln 2 and a degree-6 polynomial,
 /// relative error < 2e-7 on [-87, 88]. Returns exactly 0 below -87.3 (so -inf masks give 0), +inf above 88.7.
 static inline float fia_expf(float x) {
