@@ -49,6 +49,10 @@ open class Optimizer {
     public init(groups: [ParameterGroup], learningRate: Float) {
         let names = groups.flatMap { $0.parameters.map(\.name) }
         precondition(Set(names).count == names.count, "Optimizer: a parameter name appears twice in the groups")
+        // step() updates all parameters at once: one tensor listed twice (under two names) would be updated
+        // by two pieces concurrently. PyTorch rejects it too ("some parameters appear in more than one group").
+        let tensors = groups.flatMap { $0.parameters.map { ObjectIdentifier($0.tensor) } }
+        precondition(Set(tensors).count == tensors.count, "Optimizer: one tensor appears twice in the groups (under two names)")
         self.groups = groups
         self.learningRate = learningRate
     }
