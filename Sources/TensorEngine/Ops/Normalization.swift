@@ -241,8 +241,7 @@ struct RowStatistics {
                                     Int64(c), s64, eps, w, b, sums.pointer, sums.pointer + statCount, sums.pointer + 2 * statCount,
                                     mean.pointer, rstd.pointer, a.pointer, shift.pointer)
             } else {
-                for r in tile {
-                    let k = group(r), ch = r % c
+                group.forEachRow(tile) { r, k, ch in
                     a.pointer[r] = rstd.pointer[k] * (w?[ch] ?? 1)
                     shift.pointer[r] = (b?[ch] ?? 0) - mean.pointer[k] * a.pointer[r]
                 }
@@ -272,7 +271,7 @@ struct RowStatistics {
                 // Per-row Σ gy and Σ gy·(x − mean); with x̂ = (x − mean)·rstd and g = gy·w:
                 // gx = rstd·(g − mean(g) − x̂·mean(g·x̂)) over each group, i.e. gx = α·gy + β·x + γ per row.
                 // Fixed statistics leave only α.
-                for r in tile { center.pointer[r] = mean.pointer[group(r)] }
+                group.forEachRow(tile) { r, k, _ in center.pointer[r] = mean.pointer[k] }
                 kernel(tile, split) { o, k in
                     fia_row_grad_sums(xp + o * s, gp + o * s, center.pointer + o, Int64(k), s64, sumG.pointer + o, sumGX.pointer + o)
                 }
@@ -290,13 +289,13 @@ struct RowStatistics {
             if let weight {   // dL/dw[ch] = Σ gy·x̂ over that channel's rows
                 grads.append(weight.requiresGrad ? Tensor(shape: [c]) { out in
                     for ch in 0..<c { out[ch] = 0 }
-                    for r in 0..<rows { out[r % c] += sumGX.pointer[r] * rstd.pointer[group(r)] }
+                    group.forEachRow(0..<rows) { r, k, ch in out[ch] += sumGX.pointer[r] * rstd.pointer[k] }
                 } : nil)
             }
             if let bias {     // dL/db[ch] = Σ gy over that channel's rows
                 grads.append(bias.requiresGrad ? Tensor(shape: [c]) { out in
                     for ch in 0..<c { out[ch] = 0 }
-                    for r in 0..<rows { out[r % c] += sumG.pointer[r] }
+                    group.forEachRow(0..<rows) { r, _, ch in out[ch] += sumG.pointer[r] }
                 } : nil)
             }
             return grads
@@ -309,6 +308,24 @@ struct RowStatistics {
 struct StatisticOfRow {
     let rowsPerStat: Int, channels: Int
     @inline(__always) func callAsFunction(_ r: Int) -> Int { rowsPerStat > 0 ? r / rowsPerStat : r % channels }
+
+    /// Calls `body(row, statistic, channel)` for the rows of `range` in order, stepping the statistic and
+    /// channel along instead of dividing per row (as the C bookkeeping does).
+    @inline(__always) func forEachRow(_ range: Range<Int>, _ body: (Int, Int, Int) -> Void) {
+        guard let first = range.first else { return }
+        var k = self(first), ch = first % channels, within = rowsPerStat > 0 ? first % rowsPerStat : 0
+        for r in range {
+            body(r, k, ch)
+            ch += 1
+            if ch == channels { ch = 0 }
+            if rowsPerStat > 0 {
+                within += 1
+                if within == rowsPerStat { within = 0; k += 1 }
+            } else {
+                k = ch
+            }
+        }
+    }
 }
 
 /// Zeroed Double scratch for per-statistic sums, written through a pointer by concurrent tiles (each
