@@ -237,8 +237,8 @@ struct ConvGeometry {
     func gemmBackward(_ x: Tensor, _ weight: Tensor, _ gy: Tensor, needInput: Bool, needWeight: Bool,
                       sideBySide: Bool? = nil, imagesPerGroup: Int? = nil, transposed: Bool = true) -> (Tensor?, Tensor?) {
         if needInput, transposed, let t = inputGradientConvolution {
-            let (_, gw) = gemmBackward(x, weight, gy, needInput: false, needWeight: needWeight, sideBySide: sideBySide,
-                                       imagesPerGroup: imagesPerGroup)
+            let gw = needWeight ? gemmBackward(x, weight, gy, needInput: false, needWeight: true, sideBySide: sideBySide,
+                                               imagesPerGroup: imagesPerGroup).1 : nil
             return (t.inputGradient(gy, weight), gw)
         }
         if sideBySide ?? self.sideBySide {
