@@ -12,6 +12,11 @@ public enum SegmentationLoss: Sendable, Equatable {
     case crossEntropy(classWeights: [Float]?)
     /// Soft Dice loss `1 − (2·Σp·t + s) / (Σp + Σt + s)` per image on foreground probabilities, averaged.
     case dice(smooth: Float)
+    /// FIANet's Dice term (`loss/loss.py`): the soft Dice loss of *both* classes of the two-class softmax
+    /// (background against 1 − mask, foreground against the mask), **summed** over images and classes.
+    /// With smooth 1e-6, a batch of B images contributes up to 2·B, so this term outweighs the mean
+    /// cross-entropy beside it even at weight 0.1.
+    case classDiceSum(smooth: Float)
 
     /// The loss as a scalar tensor.
     public func callAsFunction(_ logits: Tensor, _ mask: Tensor) -> Tensor {
@@ -19,6 +24,7 @@ public enum SegmentationLoss: Sendable, Equatable {
         case .bce: return binaryCrossEntropyLoss(logits, mask)
         case let .crossEntropy(weights): return twoClassCrossEntropy(logits, mask, classWeights: weights)
         case let .dice(smooth): return diceLoss(logits, mask, smooth: smooth)
+        case let .classDiceSum(smooth): return classDiceSumLoss(logits, mask, smooth: smooth)
         }
     }
 }
@@ -86,6 +92,23 @@ public func diceLoss(_ logits: Tensor, _ mask: Tensor, smooth: Float = 1) -> Ten
     let total = p.sum(axis: 1) + t.sum(axis: 1)
     let dice = (2 * intersection + smooth) / (total + smooth)
     return 1 - dice.mean()
+}
+
+/// FIANet's Dice term: `Σ_b Σ_c [1 − (2·Σ p_c·t_c + s) / (Σ p_c + Σ t_c + s)]` over images b and the two
+/// classes c, with `p_1 = σ(l1 − l0)` the softmax foreground probability, `p_0 = 1 − p_1`, `t_1` the mask and
+/// `t_0 = 1 − t_1` (the official code one-hot encodes the target and sums with `reduction="sum"`).
+/// - Parameters: logits `[B, 1|2, H, W]`; mask `[B, 1, H, W]` or `[B, H, W]` (0/1); smooth > 0.
+public func classDiceSumLoss(_ logits: Tensor, _ mask: Tensor, smooth: Float = 1e-6) -> Tensor {
+    if let bad = [logits, mask].first(where: { $0.failure != nil }) { return bad }
+    let z = foregroundLogit(logits)
+    let b = z.shape.first ?? 1
+    let p1 = sigmoid(z).reshaped([b, -1])
+    let t1 = mask.reshaped([b, -1])
+    let p0 = 1 - p1, t0 = 1 - t1
+    func dice(_ p: Tensor, _ t: Tensor) -> Tensor {
+        (2 * (p * t).sum(axis: 1) + smooth) / (p.sum(axis: 1) + t.sum(axis: 1) + smooth)   // [B]
+    }
+    return Float(2 * b) - (dice(p0, t0) + dice(p1, t1)).sum()
 }
 
 /// The foreground logit `[B, 1, H, W]`: the logits themselves when there is one channel, `l1 − l0` when two

@@ -43,6 +43,24 @@ struct LossTests {
         #expect(abs(diceLoss(sure, Tensor(shape: [1, 1, 2], data: [1, 0]), smooth: 1e-6).item()) < 1e-5)
     }
 
+    /// FIANet's Dice term by hand: p = σ(0) = 0.5 for both classes everywhere, smooth 1e-6.
+    /// Image 1 (t = [1,1,0,0]): foreground (2·1 + s)/(2 + 2 + s), background the same → 0.5 each.
+    /// Image 2 (t = 0): foreground s/(2 + 0 + s) ≈ 5e-7, background (2·2 + s)/(2 + 4 + s) = 2/3.
+    /// Loss = Σ (1 − dice) over 2 images × 2 classes = 4 − (0.5 + 0.5 + 5e-7 + 2/3).
+    @Test func classDiceSumByHand() {
+        let logits = Tensor.zeros([2, 2, 2, 2])
+        let mask = Tensor(shape: [2, 1, 2, 2], data: [1, 1, 0, 0, 0, 0, 0, 0])
+        let s = 1e-6
+        let expected = 4 - ((2 + s) / (4 + s) * 2 + s / (2 + s) + (4 + s) / (6 + s))
+        #expect(abs(Double(SegmentationLoss.classDiceSum(smooth: 1e-6)(logits, mask).item()) - expected) < 1e-5)
+        // It is a sum over images, not a mean: doubling the batch with copies doubles the loss.
+        let twice = SegmentationLoss.classDiceSum(smooth: 1e-6)(Tensor.concat([logits, logits], axis: 0),
+                                                                Tensor.concat([mask, mask], axis: 0)).item()
+        #expect(abs(Double(twice) - 2 * expected) < 2e-5)
+        // The one-channel form (0, z) gives the same value as the pair.
+        #expect(abs(classDiceSumLoss(Tensor.zeros([2, 1, 2, 2]), mask).item() - Float(expected)) < 1e-5)
+    }
+
     @Test func weightedSumOfTerms() {
         let logits = Fixtures.randn([2, 2, 4, 4], seed: 3)
         let mask = Tensor(shape: [2, 4, 4], data: (0..<32).map { Float($0 % 5 == 0 ? 1 : 0) })
@@ -52,7 +70,7 @@ struct LossTests {
         #expect(abs(total.item() - (terms[0] + 0.5 * terms[1])) < 1e-6)
     }
 
-    @Test(arguments: [SegmentationLoss.bce, .crossEntropy(classWeights: [0.9, 1.1]), .dice(smooth: 1)])
+    @Test(arguments: [SegmentationLoss.bce, .crossEntropy(classWeights: [0.9, 1.1]), .dice(smooth: 1), .classDiceSum(smooth: 1e-6)])
     func gradientsOfTwoChannelLosses(loss: SegmentationLoss) throws {
         let mask = Tensor(shape: [2, 1, 2, 3], data: [1, 0, 0, 1, 1, 0, 0, 0, 1, 1, 1, 0])
         let r = try GradCheck.run([Fixtures.randn([2, 2, 2, 3], seed: 4)]) { xs in loss(xs[0], mask) }
