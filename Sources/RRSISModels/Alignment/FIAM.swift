@@ -11,6 +11,7 @@ import NN
 /// x ← x + c(x) ⊙ (g(r) ⊙ r + o)                          c: squeeze-excitation channel gate
 /// ```
 /// `spatial: false` removes exactly the spatial branch (SILA_p and the 3×3 conv, with their parameters).
+/// As in the official code, the channel gate squeezes to C/8 and the spatial branch's 3×3 conv has no bias.
 /// The stage output is `r`, as in LAVT/FIANet: every branch that only updates `x` reaches the prediction
 /// through later stages, and at the last stage gets no gradient at all (the published design's quirk).
 public final class FIAM: Module, AlignmentModule {
@@ -23,7 +24,7 @@ public final class FIAM: Module, AlignmentModule {
     public let spatial: SpatialBranch?
     public let channelGate: SqueezeExcitation
 
-    public init(channels: Int, textDim: Int, spatial: Bool = true, reduction: Int = 4, rng: inout RNG) {
+    public init(channels: Int, textDim: Int, spatial: Bool = true, reduction: Int = 8, rng: inout RNG) {
         visual = PointwiseProjection(channels, channels, rng: &rng)
         sila = SILA(visual: channels, text: textDim, rng: &rng)
         project = PointwiseProjection(channels, channels, rng: &rng)
@@ -55,7 +56,7 @@ public final class SpatialBranch: Module {
 
     public init(channels: Int, textDim: Int, rng: inout RNG) {
         sila = SILA(visual: channels, text: textDim, rng: &rng)
-        conv = Conv2d(2, 1, kernelSize: 3, padding: 1, rng: &rng)
+        conv = Conv2d(2, 1, kernelSize: 3, padding: 1, bias: false, rng: &rng)
         super.init()
     }
 

@@ -3,11 +3,14 @@ import NN
 /// Swin Transformer backbone (Liu et al., 2021), scaled down: stride-4 patch embedding, four stages of
 /// windowed self-attention blocks (shifted windows on alternate blocks, with the shift attention mask,
 /// relative position bias), patch merging between stages, and an alignment module after each stage's
-/// blocks.
+/// blocks. Each stage's output (the alignment's `r`) goes through its own LayerNorm over channels before it
+/// leaves the backbone (`norm{i}` of the official code).
 public final class SwinBackbone: Module, Backbone {
     public let patchEmbed: Conv2d
     public let patchNorm: LayerNorm
     public let stages: [SwinStage]
+    /// One LayerNorm per stage output.
+    public let outputNorms: [LayerNorm]
     public let channels: [Int]
 
     /// - Parameters: dims per stage (e.g. 32/64/128/256), depths (e.g. 1/1/2/1), heads, window size.
@@ -21,6 +24,7 @@ public final class SwinBackbone: Module, Backbone {
             SwinStage(dim: dims[i], depth: depths[i], heads: heads[i], window: window, mlpRatio: mlpRatio,
                       align: alignment(i, dims[i], &rng), nextDim: i < 3 ? dims[i + 1] : nil, rng: &rng)
         }
+        outputNorms = dims.map { LayerNorm($0) }
         super.init()
     }
 
@@ -29,9 +33,9 @@ public final class SwinBackbone: Module, Backbone {
         scoped {
             var x = patchNorm(patchEmbed(images).permuted([0, 2, 3, 1]))   // tokens [B, H/4, W/4, C]
             var outputs: [Tensor] = []
-            for stage in stages {
+            for (stage, norm) in zip(stages, outputNorms) {
                 let (output, next) = stage(x, text: text)
-                outputs.append(output)
+                outputs.append(channelNorm(norm, output))
                 if let next { x = next }
             }
             return outputs
