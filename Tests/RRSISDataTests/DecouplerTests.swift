@@ -72,7 +72,7 @@ struct DecouplingCase: CustomTestStringConvertible, Sendable {
 
     @Test(arguments: cases)
     func decouples(_ c: DecouplingCase) {
-        let r = PhraseDecoupler(classList: c.classList).decouple(c.text)
+        let r = PhraseDecoupler(classList: c.classList, grammar: .lexicon).decouple(c.text)
         #expect(r.phraseTexts == c.phrases)
         #expect(r.objectWords == c.objects)
         if c.phrases.isEmpty {
@@ -83,7 +83,7 @@ struct DecouplingCase: CustomTestStringConvertible, Sendable {
     }
 
     @Test func maskPositionsForOneExpression() {
-        let r = PhraseDecoupler(classList: ClassLists.rrsisD).decouple("the ship on the right near the harbor")
+        let r = PhraseDecoupler(classList: ClassLists.rrsisD, grammar: .lexicon).decouple("the ship on the right near the harbor")
         //                 the    ship   on    the   right  near  the   harbor
         #expect(r.objectMask == [false, true, false, false, false, false, false, true])
         #expect(r.positionMask == [false, false, true, true, true, true, true, true])
@@ -91,8 +91,69 @@ struct DecouplingCase: CustomTestStringConvertible, Sendable {
     }
 
     @Test func noClassWordFallsBackToWholeExpression() {
-        let r = PhraseDecoupler(classList: ClassLists.rrsisD).decouple("something shiny")
+        let r = PhraseDecoupler(classList: ClassLists.rrsisD, grammar: .lexicon).decouple("something shiny")
         #expect(r.objectMask == [true, true] && r.positionMask == [true, true])
+    }
+
+    /// The official grammar (`IN DT? JJ? (NN|JJ)`, chunks with "of" dropped), expected chunks derived by hand
+    /// from the grammar with NLTK's tags: "to" is TO (so "next to"/"close to" are no chunk), a chunk ends at
+    /// its first noun ("above the expressway", "beside the ground"), plurals (NNS) and numbers (CD) fit no
+    /// slot, "with" is IN, and any chunk containing the letters "of" is dropped ("with a red roof").
+    static let officialCases: [DecouplingCase] = [
+        .init("the storage tank on the top left", ["on the top left"], ["storage", "tank"]),
+        .init("the vehicle in the middle", ["in the middle"], ["vehicle"]),
+        .init("the vehicle next to the bridge", [], ["vehicle", "bridge"]),
+        .init("storage tank located at the top left of the image", ["at the top left"], ["storage", "tank"]),
+        .init("the ship on the right near the harbor", ["on the right", "near the harbor"], ["ship", "harbor"]),
+        .init("the baseball field in the lower right corner", ["in the lower right"], ["baseball", "field"]),
+        .init("the overpass above the expressway service area", ["above the expressway"],
+              ["overpass", "expressway", "service", "area"]),
+        .init("the dam in the center of the picture", ["in the center"], ["dam"]),
+        .init("the basketball court between the two tennis courts", [], ["basketball", "court", "tennis", "courts"]),
+        .init("the train station close to the stadium", [], ["train", "station", "stadium"]),
+        .init("a bridge over the river at the bottom", ["over the river", "at the bottom"], ["bridge"]),
+        .init("airplane at the upper left corner of the airport", ["at the upper left"], ["airplane", "airport"]),
+        .init("among the vehicles", [], ["vehicles"]),
+        // "with" is IN, so "with a red roof" is a chunk, but "roof" contains the letters "of": dropped, as the
+        // official substring test drops it.
+        .init("the van with a red roof", [], ["van"], list: "refsegrs"),
+        .init("the van with a red car", ["with a red car"], ["van", "car"], list: "refsegrs"),
+        .init("the tennis court that is on the far right", ["on the far right"], ["tennis", "court"], list: "synthetic"),
+        .init("the chimney beside the ground track field", ["beside the ground"],
+              ["chimney", "ground", "track", "field"], list: "synthetic"),
+    ]
+
+    @Test(arguments: officialCases)
+    func decouplesWithTheOfficialGrammar(_ c: DecouplingCase) {
+        let r = PhraseDecoupler(classList: c.classList).decouple(c.text)
+        #expect(r.phraseTexts == c.phrases)
+        #expect(r.objectWords == c.objects)
+        if c.phrases.isEmpty { #expect(r.positionMask == [Bool](repeating: true, count: r.words.count)) }
+    }
+
+    /// Official: no category word → an empty object mask (the object branch gathers zero), while a missing
+    /// position phrase still falls back to the whole expression.
+    @Test func officialGrammarLeavesTheObjectMaskEmpty() {
+        let r = PhraseDecoupler(classList: ClassLists.rrsisD).decouple("something shiny on the left")
+        #expect(r.objectMask == [false, false, false, false, false])
+        #expect(r.positionMask == [false, false, true, true, true])
+        let none = PhraseDecoupler(classList: ClassLists.rrsisD).decouple("something shiny")
+        #expect(none.objectMask == [false, false] && none.positionMask == [true, true])
+    }
+
+    @Test func rephrasingADatasetSwitchesOnlyThePhraseMasks() throws {
+        let samples = [RRSISSample(id: "a", image: PixelImage(width: 4, height: 4, channels: 3, pixels: [UInt8](repeating: 9, count: 48)),
+                                   mask: [UInt8](repeating: 0, count: 16), expression: "the vehicle next to the bridge",
+                                   split: .train, tags: SampleTags())]
+        let vocabulary = Vocabulary(building: samples.map(\.expression))
+        let official = try PreparedDataset(samples: samples, vocabulary: vocabulary,
+                                           decoupler: PhraseDecoupler(classList: ClassLists.rrsisD), maxLength: 8)
+        let lexicon = official.rephrased(.lexicon)
+        //                                  the vehicle next to the bridge <pad> <pad>
+        #expect(official.positionMask == [1, 1, 1, 1, 1, 1, 0, 0])
+        #expect(lexicon.positionMask == [0, 0, 1, 1, 1, 1, 0, 0])
+        #expect(lexicon.objectMask == official.objectMask && lexicon.tokenIDs == official.tokenIDs)
+        #expect(lexicon.rephrased(.official).positionMask == official.positionMask)
     }
 
     @Test func classListsHaveTheDatasetsSizes() {

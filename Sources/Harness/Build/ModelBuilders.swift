@@ -1,5 +1,6 @@
 import NN
 import RRSISModels
+import RRSISData
 
 /// What building a component needs besides its own parameters. A class, so the one seeded generator
 /// threads through every builder in a fixed order (same spec + seed → same initial weights).
@@ -26,7 +27,8 @@ public enum ModelBuilders {
         var b = ComponentBuilders<BuildContext, TextEncoder>(slot: .text)
         b.register("transformer") { p, ctx in
             TextEncoder(vocabulary: ctx.vocabulary, dim: try p.int("dim"), layers: try p.int("layers"), heads: try p.int("heads"),
-                        maxLength: try p.int("maxLength"), rng: &ctx.rng)
+                        maxLength: try p.int("maxLength"), phrases: PhraseGrammar(rawValue: try p.string("phrases")) ?? .official,
+                        rng: &ctx.rng)
         }
         return b
     }()

@@ -34,6 +34,8 @@ extension ComponentDeclaration {
             .int("layers", default: 2, range: 1...12, doc: "transformer layers"),
             .int("heads", default: 4, range: 1...16, doc: "attention heads (must divide dim)"),
             .int("maxLength", default: 20, range: 4...128, doc: "tokens kept per expression/phrase, padding included"),
+            .choice("phrases", ["official", "lexicon"], default: "official",
+                    doc: "object/position phrase decoupling: the official FIANet chunk grammar, or any prepositional phrase (no category word → whole expression)"),
         ])
 
     // MARK: Alignment (per stage: visual features + text → fused visual features)

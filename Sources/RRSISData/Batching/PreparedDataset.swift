@@ -21,9 +21,11 @@ public struct PreparedDataset: Sendable {
     /// 1 = word, 0 = padding.
     public let paddingMask: [Float]
     /// 1 = word of a category name (ground-object phrase).
-    public let objectMask: [Float]
+    public private(set) var objectMask: [Float]
     /// 1 = word of a spatial-position phrase.
-    public let positionMask: [Float]
+    public private(set) var positionMask: [Float]
+    /// The decoupler that made `objectMask` and `positionMask`.
+    public private(set) var decoupler: PhraseDecoupler
     public let ids: [String]
     public let tags: [SampleTags]
     public let expressions: [String]
@@ -60,26 +62,46 @@ public struct PreparedDataset: Sendable {
             }
         }
         var ids = [Int32](repeating: 0, count: n * L)
-        var pad = [Float](repeating: 0, count: n * L), obj = pad, pos = pad
+        var pad = [Float](repeating: 0, count: n * L)
         for (i, s) in samples.enumerated() {
-            let d = decoupler.decouple(s.expression)
-            let e = vocabulary.encode(words: d.words, maxLength: L)
+            let e = vocabulary.encode(words: Tokenizer.words(s.expression), maxLength: L)
             for k in 0..<L {
                 ids[i * L + k] = e.ids[k]
                 pad[i * L + k] = e.paddingMask[k]
-                if k < d.words.count {
-                    obj[i * L + k] = d.objectMask[k] ? 1 : 0
-                    pos[i * L + k] = d.positionMask[k] ? 1 : 0
-                }
             }
         }
+        let (obj, pos) = Self.phraseMasks(samples.map(\.expression), decoupler: decoupler, maxLength: L)
         self.count = n; self.height = h; self.width = w; self.maxLength = L
         self.images = images; self.masks = masks; self.tokenIDs = ids
-        self.paddingMask = pad; self.objectMask = obj; self.positionMask = pos
+        self.paddingMask = pad; self.objectMask = obj; self.positionMask = pos; self.decoupler = decoupler
         self.ids = samples.map(\.id); self.tags = samples.map(\.tags); self.expressions = samples.map(\.expression)
         self.vocabulary = vocabulary
         horizontalFlipIDs = vocabulary.flipTable(.horizontal)
         verticalFlipIDs = vocabulary.flipTable(.vertical)
+    }
+}
+
+extension PreparedDataset {
+    /// The same split with its object/position masks made by `grammar` (everything else shared).
+    public func rephrased(_ grammar: PhraseGrammar) -> PreparedDataset {
+        guard grammar != decoupler.grammar else { return self }
+        var copy = self
+        copy.decoupler = PhraseDecoupler(classList: decoupler.classList, grammar: grammar)
+        (copy.objectMask, copy.positionMask) = Self.phraseMasks(expressions, decoupler: copy.decoupler, maxLength: maxLength)
+        return copy
+    }
+
+    /// `[N, L]` object and position masks of `expressions` (words past `maxLength` are cut).
+    static func phraseMasks(_ expressions: [String], decoupler: PhraseDecoupler, maxLength L: Int) -> ([Float], [Float]) {
+        var obj = [Float](repeating: 0, count: expressions.count * L), pos = obj
+        for (i, expression) in expressions.enumerated() {
+            let d = decoupler.decouple(expression)
+            for k in 0..<min(L, d.words.count) {
+                obj[i * L + k] = d.objectMask[k] ? 1 : 0
+                pos[i * L + k] = d.positionMask[k] ? 1 : 0
+            }
+        }
+        return (obj, pos)
     }
 }
 

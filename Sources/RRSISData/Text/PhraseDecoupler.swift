@@ -1,24 +1,41 @@
-/// Splits an expression into its ground-object phrase and spatial-position phrase, as token masks,
-/// following the official FIANet preprocessing:
-/// - object mask: the words of the dataset's category names (`ClassList`);
-/// - position mask: every prepositional phrase — a preposition, an optional determiner, then the
-///   adjectives/nouns that follow ("on the top left", "in the middle", "near the bridge") — except
-///   phrases headed by "of" ("… of the image" is not a position);
-/// - when no class word (resp. no phrase) is found, that mask covers the whole expression.
+/// Splits an expression into its ground-object phrase and spatial-position phrase, as token masks.
 ///
-/// FIANet tags with NLTK and chunks with a regular grammar; we have no tagger, so a lexicon decides:
-/// prepositions start a phrase, function words and verbs end it, any other word is taken as part of
-/// the noun group.
+/// Two grammars (`PhraseGrammar`), both with the object mask = the words of the dataset's category names
+/// (`ClassList`) and a position mask that covers the whole expression when no phrase is found:
+/// - `official` (the default) transcribes the official FIANet preprocessing (`data/*_refer_bert.py`): an
+///   NLTK chunk grammar `PP: {<IN><DT>?<JJ.*>?<NN>} {<IN><DT>?<JJ.*>?<JJ>} {<IN><DT>?<JJ.*><VBD>}` — a
+///   preposition, an optional determiner, an optional adjective, then one singular noun or adjective (at
+///   most four words: "at the top left", "in the middle", "near the bridge", but not "next to the bridge",
+///   where "to" is not tagged IN) — and every chunk containing the letters "of" is dropped. An expression
+///   with no category word gets an **empty** object mask (the object branch then gathers exactly zero).
+/// - `lexicon` (this project's earlier rule): any preposition (also "next to", "close to") followed by the
+///   words up to the next function word or verb, phrases headed by "of" excluded; no category word → the
+///   object mask covers the whole expression.
+///
+/// NLTK's tagger is not available offline, so `official` tags with a lexicon: `prepositions` are IN,
+/// `determiners` DT, `adjectives` JJ, plural nouns (NNS) and words in `stoppers` end a chunk, any other
+/// word is a singular noun.
+public enum PhraseGrammar: String, Sendable, CaseIterable {
+    /// The official FIANet chunk grammar (see `PhraseDecoupler`).
+    case official
+    /// Any prepositional phrase up to the next function word; no category word → whole expression.
+    case lexicon
+}
+
 public struct PhraseDecoupler: Sendable {
     public let classList: ClassList
+    public let grammar: PhraseGrammar
 
-    public init(classList: ClassList) { self.classList = classList }
+    public init(classList: ClassList, grammar: PhraseGrammar = .official) {
+        self.classList = classList
+        self.grammar = grammar
+    }
 
     /// Masks over the tokenised words (`Tokenizer.words`); `positionPhrases` are the word ranges found.
     public struct Result: Equatable, Sendable {
         /// The tokenised expression.
         public var words: [String]
-        /// True for ground-object words (all true when no class name occurs).
+        /// True for ground-object words (no class name: all false with `official`, all true with `lexicon`).
         public var objectMask: [Bool]
         /// True for spatial-position words (all true when no phrase is found).
         public var positionMask: [Bool]
@@ -35,8 +52,8 @@ public struct PhraseDecoupler: Sendable {
     /// Decouples already tokenised words; the masks have one flag per word.
     public func decouple(words: [String]) -> Result {
         var object = classList.objectMask(words)
-        if !object.contains(true) { object = [Bool](repeating: true, count: words.count) }
-        let phrases = PhraseDecoupler.prepositionalPhrases(words)
+        if grammar == .lexicon, !object.contains(true) { object = [Bool](repeating: true, count: words.count) }
+        let phrases = grammar == .official ? PhraseDecoupler.officialChunks(words) : PhraseDecoupler.prepositionalPhrases(words)
         var position = [Bool](repeating: phrases.isEmpty, count: words.count)
         for r in phrases { for i in r { position[i] = true } }
         return Result(words: words, objectMask: object, positionMask: position, positionPhrases: phrases)
@@ -61,6 +78,48 @@ public struct PhraseDecoupler: Sendable {
         "sitting", "stands", "standing", "parked", "parking", "placed", "positioned", "with", "for",
         "there", "it", "has", "have", "having", "can", "as", "than", "not", "like",
     ]
+
+    /// Words NLTK tags as adjectives (JJ/JJR/JJS) among those referring expressions use.
+    static let adjectives: Set<String> = [
+        "top", "upper", "lower", "left", "right", "far", "central", "middle", "large", "small", "big", "little",
+        "long", "short", "wide", "narrow", "tall", "dark", "bright", "white", "black", "red", "green", "blue",
+        "gray", "grey", "yellow", "brown", "orange", "round", "square", "rectangular", "circular", "other",
+        "first", "second", "third", "last", "leftmost", "rightmost", "topmost", "bottommost", "uppermost",
+        "lowermost", "northern", "southern", "eastern", "western", "nearest", "closest", "largest", "smallest",
+        "biggest", "next", "close", "adjacent", "main", "whole", "entire", "same", "single",
+    ]
+    /// Words NLTK tags IN besides the lexicon's prepositions ("to" is TO, not IN).
+    static let officialPrepositions: Set<String> = prepositions.subtracting(["to", "nearby"]).union(["with", "for", "of", "like"])
+    /// Cardinal numbers (CD): they fit no slot of the grammar.
+    static let numbers: Set<String> = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+    /// The official chunk grammar over lexicon tags: IN DT? JJ? (NN | JJ), longest match first; chunks
+    /// containing the letters "of" dropped. Returns word ranges.
+    static func officialChunks(_ words: [String]) -> [Range<Int>] {
+        func isNoun(_ w: String) -> Bool {          // NN (singular): not a function word, not plural
+            !officialPrepositions.contains(w) && !determiners.contains(w) && !stoppers.contains(w) && !adjectives.contains(w)
+                && !numbers.contains(w) && w.first?.isLetter == true
+                && !(w.count > 3 && w.hasSuffix("s") && !["ss", "us", "is"].contains(where: { w.hasSuffix($0) }))
+        }
+        func isContent(_ w: String) -> Bool { !officialPrepositions.contains(w) && (adjectives.contains(w) || isNoun(w)) }
+        var chunks: [Range<Int>] = []
+        var i = 0
+        while i < words.count {
+            guard officialPrepositions.contains(words[i]) else { i += 1; continue }
+            var j = i + 1
+            if j < words.count, determiners.contains(words[j]) { j += 1 }
+            var end: Int?
+            if j + 1 < words.count, adjectives.contains(words[j]), isContent(words[j + 1]) {
+                end = j + 2                                    // IN DT? JJ (NN | JJ)
+            } else if j < words.count, isContent(words[j]) {
+                end = j + 1                                    // IN DT? (NN | JJ)
+            }
+            guard let e = end else { i += 1; continue }
+            if !words[i..<e].joined(separator: " ").contains("of") { chunks.append(i..<e) }
+            i = e
+        }
+        return chunks
+    }
 
     /// Word ranges of the prepositional phrases (excluding those headed by "of").
     static func prepositionalPhrases(_ words: [String]) -> [Range<Int>] {

@@ -1,22 +1,31 @@
 import NN
+import RRSISData
 
 /// The text encoder (`transformer`): token embedding + learned positions + N pre-norm transformer layers
 /// + a final LayerNorm, trained from scratch (no pretrained weights exist offline; FIANet uses BERT).
 ///
 /// FIANet's decoupling runs it three times over the same tokens with three attention masks (the full
 /// expression, the ground-object words, the position phrase); the three runs are batched into one pass
-/// of 3·B sequences. A mask with no word (an expression without a category word or position phrase)
-/// falls back to the full mask, as the official code does for the position phrase.
+/// of 3·B sequences. The data layer decides each phrase mask (`PhraseGrammar`, named by `phrases`); a
+/// mask with no word is encoded under the full mask (so attention is defined) but is handed on empty for
+/// the object phrase — the alignment's object branch then gathers exactly zero, as in the official code,
+/// where BERT runs under the empty mask and SILA multiplies keys and values by it. An empty position mask
+/// falls back to the full mask, as the official data loader does.
 public final class TextEncoder: Module {
     public let embedding: Embedding
     public let positions: Tensor
     public let layers: [TransformerLayer]
     public let norm: LayerNorm
     public let dim: Int
+    /// How expressions are decoupled into object and position phrases for this encoder (a data choice the
+    /// runner applies; stored here so the model carries its own configuration).
+    public let phrases: PhraseGrammar
 
     /// - Parameters: vocabulary size (id 0 is padding), width D, layers, heads, maximum length.
-    public init(vocabulary: Int, dim: Int, layers: Int, heads: Int, maxLength: Int, rng: inout RNG) {
+    public init(vocabulary: Int, dim: Int, layers: Int, heads: Int, maxLength: Int, phrases: PhraseGrammar = .official,
+                rng: inout RNG) {
         self.dim = dim
+        self.phrases = phrases
         embedding = Embedding(count: vocabulary, dim: dim, paddingIndex: 0, std: 0.02, rng: &rng)
         positions = Init.truncatedNormal([maxLength, dim], std: 0.02, rng: &rng)
         self.layers = (0..<layers).map { _ in TransformerLayer(dim: dim, heads: heads, rng: &rng) }
@@ -45,7 +54,7 @@ public final class TextEncoder: Module {
             let parts = words.split(sizes: [b, b, b], axis: 0)
             let m = input.fullMask.reshaped([b, l, 1])
             let sentence = (parts[0] * m).sum(axis: 1) / clamp(m.sum(axis: 1), min: 1, max: .greatestFiniteMagnitude)
-            return TextFeatures(context: parts[0], contextMask: input.fullMask, object: parts[1], objectMask: object,
+            return TextFeatures(context: parts[0], contextMask: input.fullMask, object: parts[1], objectMask: input.objectMask,
                                 position: parts[2], positionMask: position, sentence: sentence)
         }
     }
