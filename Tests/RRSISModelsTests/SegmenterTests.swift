@@ -81,3 +81,47 @@ struct SegmenterGradientTests {
         #expect(dead.contains { $0.contains(".spatial.") } == (v.alignment == .fiam))
     }
 }
+
+/// The training loss is the official one (`loss/loss.py`): 0.9 × weighted cross-entropy + 0.1 × the Dice
+/// loss of both classes summed over images and classes, smooth 1e-6.
+struct SegmenterLossTests {
+    @Test func lossIsTheOfficialCombination() {
+        let logits = Fixtures.randn([3, 2, 4, 4], seed: 9)
+        let mask = Tensor(shape: [3, 1, 4, 4], data: (0..<48).map { Float($0 % 3 == 0 ? 1 : 0) })
+        let ce = twoClassCrossEntropy(logits, mask, classWeights: [0.9, 1.1]).item()
+        let dice = classDiceSumLoss(logits, mask, smooth: 1e-6).item()
+        #expect(abs(Segmenter.loss(logits, mask).item() - (0.9 * ce + 0.1 * dice)) < 1e-5)
+        // Summed, not averaged: with three images the Dice term is well above 1 at random logits.
+        #expect(dice > 1.5)
+    }
+}
+
+/// Structural facts of the official code that our model must match (`lib/backbone.py`).
+struct OfficialStructureTests {
+    /// Each stage output goes through its own LayerNorm (`norm{i}`); FIAM's channel gate squeezes to C/8 and
+    /// its spatial branch's 3×3 conv has no bias.
+    @Test func stageNormsChannelGateAndSpatialConv() {
+        let model = ModelFixtures.model(ModelFixtures.Variant(alignment: .fiam, scale: .none))
+        let shapes = Dictionary(uniqueKeysWithValues: model.namedParameters().map { ($0.name, $0.tensor.shape) })
+        for (i, c) in ModelFixtures.dims.enumerated() {
+            #expect(shapes["backbone.outputNorms.\(i).weight"] == [c])
+            #expect(shapes["backbone.outputNorms.\(i).bias"] == [c])
+            #expect(shapes["backbone.stages.\(i).align.channelGate.reduce.weight"] == [max(c / 8, 1), c])
+            #expect(shapes["backbone.stages.\(i).align.spatial.conv.weight"] == [1, 2, 3, 3])
+            #expect(shapes["backbone.stages.\(i).align.spatial.conv.bias"] == nil)
+        }
+    }
+
+    /// An empty word mask (an expression with no category word, under the official grammar) makes SILA
+    /// gather nothing: keys and values are masked out and the output's instance norm of a constant is zero.
+    @Test func emptyMaskGivesAZeroBranch() throws {
+        var rng = RNG(seed: 1)
+        let sila = SILA(visual: 8, text: 6, rng: &rng)
+        let x = Fixtures.randn([2, 8, 4, 4], seed: 2), words = Fixtures.randn([2, 5, 6], seed: 3)
+        let mask = Tensor(shape: [2, 5], data: [0, 0, 0, 0, 0, 1, 1, 0, 0, 0])
+        let out = try sila(x, words: words, mask: mask).validated()
+        let first = out.scalars[0..<(8 * 16)], second = out.scalars[(8 * 16)...]
+        #expect(first.allSatisfy { abs($0) < 1e-4 })
+        #expect(second.contains { abs($0) > 0.1 })
+    }
+}

@@ -121,7 +121,8 @@ public struct AblationRunner {
                 trainer.predictionsFolder = URL(fileURLWithPath: ReportWriter.folder(for: plan.spec.name, resultsRoot: resultsRoot))
                     .appendingPathComponent("runs/\(run.runKey)/predictions")
             }
-            let steps = (data.train.count + plan.spec.train.batchSize - 1) / plan.spec.train.batchSize
+            let recipe = plan.spec.train, n = data.train.count
+            let steps = recipe.dropLast && n >= recipe.batchSize ? n / recipe.batchSize : (n + recipe.batchSize - 1) / recipe.batchSize
             progress.runStarted(index: index, cell: run.cell.name, seed: run.seed, stepsPerEpoch: steps)
             let outcome = try trainer.run(model) { points in try store.recordEpoch(runKey: run.runKey, points: points) }
             try store.finishRun(runKey: run.runKey, metrics: outcome.metrics, costs: outcome.costs, predictions: outcome.predictions)

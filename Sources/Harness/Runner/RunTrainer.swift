@@ -29,8 +29,9 @@ struct RunTrainer {
 
     /// Trains `model`; `onEpoch` receives each epoch's curve points (the caller commits them).
     func run(_ model: Segmenter, onEpoch: ([CurvePoint]) throws -> Void) throws -> Outcome {
-        let loader = BatchLoader(dataset: data.train, batchSize: recipe.batchSize, shuffle: true, dropLast: false,
-                                 flips: .none, seed: UInt64(seed))
+        let train = data.train.rephrased(model.text.phrases)
+        let loader = BatchLoader(dataset: train, batchSize: recipe.batchSize, shuffle: true,
+                                 dropLast: recipe.dropLast && train.count >= recipe.batchSize, flips: .none, seed: UInt64(seed))
         let stepsPerEpoch = loader.batchCount, totalSteps = recipe.epochs * stepsPerEpoch
         let schedule = LRSchedule.warmupPoly(totalSteps: totalSteps, warmupSteps: Swift.min(recipe.warmup * stepsPerEpoch, totalSteps))
         let groups = model.parameterGroups(weightDecay: Float(recipe.weightDecay))
@@ -39,7 +40,7 @@ struct RunTrainer {
             : AdamW(groups: groups, learningRate: Float(recipe.lr))
 
         BufferPool.shared.resetPeak()
-        var best: (mIoU: Double, epoch: Int, snapshot: [[Float]])?
+        var best: (score: Double, epoch: Int, snapshot: [[Float]])?
         var step = 0, trainSeconds = 0.0
         for epoch in 1...recipe.epochs {
             model.train()
@@ -67,8 +68,9 @@ struct RunTrainer {
                 valMIoU = evaluator.overall.meanIoU
                 points.append(CurvePoint(epoch: epoch, step: step, split: "val", mIoU: evaluator.overall.meanIoU,
                                          oIoU: evaluator.overall.overallIoU))
-                if recipe.checkpoint == .bestVal, valMIoU! > (best?.mIoU ?? -1) {
-                    best = (valMIoU!, epoch, Self.snapshot(model))
+                let score = recipe.selectBy == .mIoU ? evaluator.overall.meanIoU : evaluator.overall.overallIoU
+                if recipe.checkpoint == .bestVal, score > (best?.score ?? -1) {
+                    best = (score, epoch, Self.snapshot(model))
                 }
             }
             try onEpoch(points)
@@ -97,7 +99,7 @@ struct RunTrainer {
         defer { model.train() }
         var evaluator = SegmentationEvaluator()
         var kept: [SamplePrediction] = []
-        let loader = BatchLoader(dataset: dataset, batchSize: recipe.batchSize, shuffle: false)
+        let loader = BatchLoader(dataset: dataset.rephrased(model.text.phrases), batchSize: recipe.batchSize, shuffle: false)
         for index in 0..<loader.batchCount {
             let batch = loader.batch(epoch: 0, index: index)
             let logits = withNoGrad { model(batch) }

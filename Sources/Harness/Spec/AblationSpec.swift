@@ -67,7 +67,7 @@ public struct DatasetSpec: Hashable, Sendable {
 
 /// Which checkpoint is tested.
 public enum CheckpointSelection: String, Sendable, CaseIterable {
-    /// The epoch with the best val mIoU.
+    /// The epoch with the best val score (`train.selectBy`: oIoU, as the official code, or mIoU).
     case bestVal = "best-val"
     /// The final epoch.
     case last
@@ -83,6 +83,10 @@ public struct TrainingRecipe: Hashable, Sendable {
     /// Warm-up length in epochs.
     public var warmup: Int
     public var checkpoint: CheckpointSelection
+    /// The val metric `best-val` maximises.
+    public var selectBy: Metric
+    /// Whether the last, incomplete batch of each epoch is dropped (the official code drops it).
+    public var dropLast: Bool
     public var evalEvery: Int
     /// The same values as declared parameters (canonical JSON, flattened params).
     public var params: ComponentParams
@@ -91,6 +95,8 @@ public struct TrainingRecipe: Hashable, Sendable {
         epochs = try p.int("epochs"); batchSize = try p.int("batchSize"); lr = try p.double("lr")
         weightDecay = try p.double("weightDecay"); optimizer = try p.string("optimizer"); warmup = try p.int("warmup")
         checkpoint = CheckpointSelection(rawValue: try p.string("checkpoint")) ?? .bestVal
+        selectBy = Metric(rawValue: try p.string("selectBy")) ?? .oIoU
+        dropLast = try p.bool("dropLast")
         evalEvery = try p.int("evalEvery"); params = p
     }
 }

@@ -14,7 +14,10 @@ public enum SpecSections {
         .choice("optimizer", ["adamw", "sgd"], default: "adamw", doc: "optimiser"),
         .int("warmup", default: 0, range: 0...10_000, doc: "epochs of linear learning-rate warm-up (at most epochs)"),
         .choice("checkpoint", ["best-val", "last"], default: "best-val",
-                doc: "which epoch is tested: best val mIoU, or the last (never chosen on test)"),
+                doc: "which epoch is tested: the best on val (see selectBy), or the last (never chosen on test)"),
+        .choice("selectBy", ["oIoU", "mIoU"], default: "oIoU",
+                doc: "val metric that chooses the best-val epoch (the official code keeps the best oIoU)"),
+        .bool("dropLast", default: true, doc: "drop each epoch's last incomplete batch (as the official data loader)"),
         .int("evalEvery", default: 1, range: 1...10_000, doc: "evaluate on val every this many epochs (and after the last)"),
     ]
 
