@@ -125,3 +125,19 @@ struct OfficialStructureTests {
         #expect(second.contains { abs($0) > 0.1 })
     }
 }
+
+extension OfficialStructureTests {
+    /// The decoder resizes with align_corners=True: output pixel 21 of 64 samples source 21·15/63 = 5 of 16
+    /// exactly, so it equals the stride-4 logits' pixel 5 (half-pixel sampling would mix 4 and 5).
+    @Test func decoderResizesWithAlignedCorners() throws {
+        var rng = RNG(seed: 4)
+        let decoder = LAVTDecoder(channels: [4, 6, 8, 10], hidden: 8, rng: &rng)
+        decoder.eval()
+        let maps = [4, 6, 8, 10].enumerated().map { i, c in Fixtures.randn([1, c, 16 >> i, 16 >> i], seed: UInt64(10 + i)) }
+        let full = try decoder(maps, outputSize: (64, 64)).validated()
+        let native = try decoder(maps, outputSize: (16, 16)).validated()
+        for k in 0..<2 {
+            #expect(abs(full.scalars[k * 4096 + 21 * 64 + 21] - native.scalars[k * 256 + 5 * 16 + 5]) < 1e-5)
+        }
+    }
+}

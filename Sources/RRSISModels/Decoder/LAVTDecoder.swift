@@ -18,7 +18,8 @@ public final class ConvBNReLU: Module, UnaryLayer {
 
 /// LAVT's progressive decoder: from the stride-32 map upward, upsample ×2 (bilinear), concatenate with
 /// the next finer map, two conv-BN-ReLU; at stride 4 a 1×1 conv gives 2 class logits, resized
-/// bilinearly to the input size.
+/// bilinearly to the input size. Both resizes use `align_corners=True`, as the official decoder and
+/// `_LAVTOneSimpleDecode` do.
 public final class LAVTDecoder: Module {
     public let fuse: [Sequential]
     public let classifier: Conv2d
@@ -43,10 +44,10 @@ public final class LAVTDecoder: Module {
             var x = maps[3]
             for (step, i) in (0...2).reversed().enumerated() {
                 let target = maps[i]
-                x = interpolate(x, size: (target.shape[2], target.shape[3]), mode: .bilinear)
+                x = interpolate(x, size: (target.shape[2], target.shape[3]), mode: .bilinear, alignCorners: true)
                 x = fuse[step](Tensor.concat([x, target], axis: 1))
             }
-            return interpolate(classifier(x), size: outputSize, mode: .bilinear)
+            return interpolate(classifier(x), size: outputSize, mode: .bilinear, alignCorners: true)
         }
     }
 }
