@@ -103,13 +103,15 @@ void fia_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const
     ensure();
     int workers = fia_workers();
     double macs = (double)m * n * k;
-    if (workers > 1 && macs >= 2.0 * FIA_GEMM_SPLIT_MACS && !fia_in_parallel_region()) {
+    if (workers > 1 && macs >= 2.0 * FIA_GEMM_SPLIT_MACS) {
         // Split the longer side of C into blocks of at least two 16-wide tiles and FIA_GEMM_SPLIT_MACS
         // multiply-adds each. At or below 100³ = 10⁶ multiply-adds OpenBLAS may switch to its small-matrix
-        // kernels (sgemm_small_kernel_permit_skylakex.c), which round differently: a block that small would
-        // make the result depend on the split (and so on the thread count). 2^20 is just above that limit;
-        // no difference was found in 6,000 random shapes split into blocks of 2^20 to 2^21, nor in 20,000
-        // at 2^21 and above.
+        // kernels (sgemm_small_kernel_permit_skylakex.c), which round differently; 2^20 keeps blocks above
+        // that. Whether the blocks then equal one call to the last bit depends on the kernels OpenBLAS
+        // picked: with SkylakeX kernels (Intel, AVX-512) they did in 26,000 random shapes, with Haswell
+        // kernels on AMD Zen 3 they differ in the last bits. So the blocks are the same wherever the call is
+        // made: inside a parallel region (or with the pool busy) they run one after another on this thread,
+        // and a GEMM's result depends only on its shape and the worker count, never on its caller.
         int by_rows = m >= n;
         int side = by_rows ? m : n;
         double per_unit = macs / side;   // multiply-adds per row (or column) of C

@@ -6,9 +6,9 @@ struct ParameterCountTests {
     // Closed forms, with C visual channels, D word width, K = C key channels.
     static func sila(_ c: Int, _ d: Int) -> Int { 2 * c * c + 2 * d * c + 3 * c + c }   // q, k, v (with bias), out
     static func coarse(_ c: Int, _ d: Int) -> Int { 2 * (c * c + c) + sila(c, d) + 2 * c * c }
-    static func spatialBranch(_ c: Int, _ d: Int) -> Int { sila(c, d) + 2 * 9 + 1 }
+    static func spatialBranch(_ c: Int, _ d: Int) -> Int { sila(c, d) + 2 * 9 }     // 3×3 conv 2 → 1, no bias
     static func fiam(_ c: Int, _ d: Int, spatial: Bool) -> Int {
-        let h = Swift.max(c / 4, 1)
+        let h = Swift.max(c / 8, 1)                                                  // channel gate C → C/8 → C
         return coarse(c, d) + sila(c, d) + 2 * c * c + (spatial ? spatialBranch(c, d) : 0) + (c * h + h) + (h * c + c)
     }
 

@@ -106,9 +106,15 @@ struct OfficialStructureTests {
         for (i, c) in ModelFixtures.dims.enumerated() {
             #expect(shapes["backbone.outputNorms.\(i).weight"] == [c])
             #expect(shapes["backbone.outputNorms.\(i).bias"] == [c])
-            #expect(shapes["backbone.stages.\(i).align.channelGate.reduce.weight"] == [max(c / 8, 1), c])
-            #expect(shapes["backbone.stages.\(i).align.spatial.conv.weight"] == [1, 2, 3, 3])
-            #expect(shapes["backbone.stages.\(i).align.spatial.conv.bias"] == nil)
+        }
+        var rng = RNG(seed: 5)
+        for c in [16, 32, 64] {
+            let fiam = FIAM(channels: c, textDim: 8, rng: &rng)
+            let own = Dictionary(uniqueKeysWithValues: fiam.namedParameters().map { ($0.name, $0.tensor.shape) })
+            #expect(own["channelGate.reduce.weight"] == [c / 8, c])
+            #expect(own["channelGate.expand.weight"] == [c, c / 8])
+            #expect(own["spatial.conv.weight"] == [1, 2, 3, 3])
+            #expect(own["spatial.conv.bias"] == nil)
         }
     }
 

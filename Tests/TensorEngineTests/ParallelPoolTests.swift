@@ -48,46 +48,70 @@ struct ParallelPoolTests {
         for tally in totals { #expect(tally.runs.allSatisfy { $0 == Int32(regions) }) }
     }
 
+    /// `fia_sgemm` inside a parallel region (its blocks run one after another on this thread), as a
+    /// context for `body`.
+    static func insideRegion(_ body: @escaping () -> Void) {
+        final class Box { let body: () -> Void; init(_ b: @escaping () -> Void) { body = b } }
+        let box = Box(body)
+        withExtendedLifetime(box) {
+            // Two chunks make a region; only chunk 0 does the work, so the work runs inside the region.
+            fia_parallel_for(2, { ctx, chunk in
+                if chunk == 0 { Unmanaged<Box>.fromOpaque(ctx!).takeUnretainedValue().body() }
+            }, Unmanaged.passUnretained(box).toOpaque())
+        }
+    }
+
     @Test(arguments: [(false, false, 4096, 96, 32), (true, false, 4096, 32, 96), (false, true, 1000, 70, 288),
                       (true, true, 333, 900, 40), (false, false, 32, 4096, 64), (true, false, 32, 96, 4096)])
-    func splitGemmMatchesOneOpenBLASCall(_ shape: (Bool, Bool, Int, Int, Int)) {
-        // Row or column blocks of C on the pool against one single-threaded OpenBLAS call: the blocks are large
-        // enough for OpenBLAS's regular kernels, so the results agree to the last bit (ragged sizes included).
+    func splitGemmIsTheSameInsideARegionAndCloseToOneCall(_ shape: (Bool, Bool, Int, Int, Int)) {
+        // Row or column blocks of C, on the pool or (nested in a region) one after another: the same bits either
+        // way. Against one single-threaded OpenBLAS call they agree to rounding: bit for bit with OpenBLAS's
+        // SkylakeX kernels, to the last bits with its Haswell kernels on AMD Zen 3 (ragged sizes included).
         let (ta, tb, m, n, k) = shape
         let a = Fixtures.randn(ta ? [k, m] : [m, k], seed: 1), b = Fixtures.randn(tb ? [n, k] : [k, n], seed: 2)
         let c0 = Fixtures.randn([m, n], seed: 3)
-        let split = Tensor(shape: [m, n], data: c0.scalars), reference = Tensor(shape: [m, n], data: c0.scalars)
+        let split = Tensor(shape: [m, n], data: c0.scalars), nested = Tensor(shape: [m, n], data: c0.scalars)
+        let reference = Tensor(shape: [m, n], data: c0.scalars)
         let lda = Int32(ta ? m : k), ldb = Int32(tb ? k : n)
         fia_sgemm(ta ? 1 : 0, tb ? 1 : 0, Int32(m), Int32(n), Int32(k), 0.5, a.storage.pointer, lda, b.storage.pointer, ldb,
                   0.25, split.storage.pointer, Int32(n))
+        Self.insideRegion {
+            fia_sgemm(ta ? 1 : 0, tb ? 1 : 0, Int32(m), Int32(n), Int32(k), 0.5, a.storage.pointer, lda, b.storage.pointer, ldb,
+                      0.25, nested.storage.pointer, Int32(n))
+        }
         fia_sgemm_openblas(1, ta ? 1 : 0, tb ? 1 : 0, Int32(m), Int32(n), Int32(k), 0.5, a.storage.pointer, lda, b.storage.pointer,
                            ldb, 0.25, reference.storage.pointer, Int32(n))
         #expect(m * n * k >= 2 * Int(FIA_GEMM_SPLIT_MACS))
-        #expect(split.scalars == reference.scalars)
+        #expect(split.scalars == nested.scalars)
+        // Summation-order differences grow with K: allow K float epsilons relative to the magnitude.
+        let worst = zip(split.scalars, reference.scalars).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
+        #expect(worst <= Float(k) * Float.ulpOfOne)
     }
 
-    @Test func splitGemmIsBitIdenticalAcrossRandomShapesNearOpenBLASSmallKernelSizes() {
-        // OpenBLAS rounds differently in its small-matrix kernels (below about a million multiply-adds); a split
-        // into blocks that small made 78 of 3,000 random shapes differ in the last bits, and with it a resumed
-        // run differ from the original. Blocks are now kept at 2^20 or more (OpenBLAS's small kernels stop at 10^6):
-        // every shape here must match one call.
+    @Test func splitGemmIsTheSameInsideAndOutsideRegionsAcrossRandomShapes() {
+        // A GEMM's bits must not depend on its caller: on the pool, or nested in a region (or with the pool busy,
+        // which runs as a region), the blocks are the same. (Whether blocks equal one call depends on OpenBLAS's
+        // kernels: so with SkylakeX, not with Haswell kernels on Zen 3; blocks stay ≥ 2^20 multiply-adds, above
+        // OpenBLAS's small-matrix kernels, in any case.)
         var rng = RNG(seed: 11)
         func pick(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(rng.uniform() * Float(range.count - 1)) }
         var checked = 0, mismatched: [String] = []
-        while checked < 400 {
+        while checked < 200 {
             let m = pick(16...600), n = pick(8...300), k = pick(8...300), ta = rng.uniform() < 0.5, tb = rng.uniform() < 0.5
             guard (1 << 19)...(1 << 22) ~= m * n * k else { continue }
             checked += 1
             let a = Fixtures.randn([m * k], seed: UInt64(checked)), b = Fixtures.randn([k * n], seed: UInt64(checked + 1000))
-            let split = Tensor.zeros([m, n]), reference = Tensor.zeros([m, n])
+            let split = Tensor.zeros([m, n]), nested = Tensor.zeros([m, n])
             let lda = Int32(ta ? m : k), ldb = Int32(tb ? k : n)
             fia_sgemm(ta ? 1 : 0, tb ? 1 : 0, Int32(m), Int32(n), Int32(k), 1, a.storage.pointer, lda, b.storage.pointer, ldb, 0,
                       split.storage.pointer, Int32(n))
-            fia_sgemm_openblas(1, ta ? 1 : 0, tb ? 1 : 0, Int32(m), Int32(n), Int32(k), 1, a.storage.pointer, lda, b.storage.pointer,
-                               ldb, 0, reference.storage.pointer, Int32(n))
-            if split.scalars != reference.scalars { mismatched.append("\(m)×\(k)×\(n) ta \(ta) tb \(tb)") }
+            Self.insideRegion {
+                fia_sgemm(ta ? 1 : 0, tb ? 1 : 0, Int32(m), Int32(n), Int32(k), 1, a.storage.pointer, lda, b.storage.pointer, ldb, 0,
+                          nested.storage.pointer, Int32(n))
+            }
+            if split.scalars != nested.scalars { mismatched.append("\(m)×\(k)×\(n) ta \(ta) tb \(tb)") }
         }
-        #expect(mismatched.isEmpty, "split GEMMs differing from one call: \(mismatched)")
+        #expect(mismatched.isEmpty, "GEMMs whose bits depend on being nested: \(mismatched)")
     }
 
     @Test func stridedMapsSplitOverOuterSlicesMatchAScalarLoop() throws {
