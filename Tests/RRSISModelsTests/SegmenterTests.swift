@@ -147,3 +147,26 @@ extension OfficialStructureTests {
         }
     }
 }
+
+extension OfficialStructureTests {
+    /// `gateInit: official` draws the tanh gates and the channel gate from trunc-normal(0.02) with zero biases
+    /// (the official `init_weights`); the default keeps PyTorch's U(±1/√fan-in).
+    @Test func gateInitialisation() {
+        var rng = RNG(seed: 6)
+        let c = 64
+        let official = FIAM(channels: c, textDim: 8, gateInit: .truncatedNormal(std: 0.02), rng: &rng)
+        let torch = FIAM(channels: c, textDim: 8, rng: &rng)
+        func std(_ t: Tensor) -> Double {
+            let v = t.scalars.map(Double.init), m = v.reduce(0, +) / Double(v.count)
+            return (v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(v.count)).squareRoot()
+        }
+        for gate in [official.gate.first.weight, official.objectGate.second.weight, official.channelGate.reduce.weight] {
+            #expect(gate.scalars.allSatisfy { abs($0) <= 0.04 + 1e-6 })          // truncated at two standard deviations
+            #expect(abs(std(gate) - 0.0176) < 0.003)                           // 0.02 × the truncation's 0.88
+        }
+        #expect(official.channelGate.reduce.bias!.scalars.allSatisfy { $0 == 0 })
+        // PyTorch's default: U(±1/√64) = U(±0.125), standard deviation 0.125/√3 ≈ 0.072.
+        #expect(abs(std(torch.gate.first.weight) - 0.072) < 0.005)
+        #expect(torch.channelGate.reduce.bias!.scalars.contains { $0 != 0 })
+    }
+}

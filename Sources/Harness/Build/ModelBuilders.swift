@@ -35,9 +35,14 @@ public enum ModelBuilders {
 
     public static let alignment: ComponentBuilders<BuildContext, any AlignmentModule> = {
         var b = ComponentBuilders<BuildContext, any AlignmentModule>(slot: .alignment)
-        b.register("coarse") { _, ctx in CoarseAlignment(channels: ctx.channels[0], textDim: ctx.textDim, rng: &ctx.rng) }
+        func gateInit(_ p: ComponentParams) throws -> WeightInit {
+            try p.string("gateInit") == "official" ? .truncatedNormal(std: 0.02) : .torchDefault
+        }
+        b.register("coarse") { p, ctx in
+            CoarseAlignment(channels: ctx.channels[0], textDim: ctx.textDim, gateInit: try gateInit(p), rng: &ctx.rng)
+        }
         b.register("fiam") { p, ctx in
-            FIAM(channels: ctx.channels[0], textDim: ctx.textDim, spatial: try p.bool("spatial"), rng: &ctx.rng)
+            FIAM(channels: ctx.channels[0], textDim: ctx.textDim, spatial: try p.bool("spatial"), gateInit: try gateInit(p), rng: &ctx.rng)
         }
         return b
     }()

@@ -40,14 +40,21 @@ extension ComponentDeclaration {
 
     // MARK: Alignment (per stage: visual features + text → fused visual features)
 
+    /// How the fusion gates are initialised (a fidelity choice with pretrained encoders, a learning-speed one
+    /// without them; see README's departures).
+    static let gateInit = ParameterSpec.choice("gateInit", ["torch", "official"], default: "torch",
+        doc: "gate weights: PyTorch's defaults, or the official trunc-normal(0.02) with zero biases")
+
     public static let coarse = ComponentDeclaration(
         slot: .alignment, name: "coarse",
-        doc: "Coarse alignment of earlier RRSIS work: the whole expression fused into each stage, no decoupling.")
+        doc: "Coarse alignment of earlier RRSIS work: the whole expression fused into each stage, no decoupling.",
+        parameters: [gateInit])
 
     public static let fiam = ComponentDeclaration(
         slot: .alignment, name: "fiam",
         doc: "FIAM, fine-grained image-text alignment: context + ground-object + spatial-position branches.",
-        parameters: [.bool("spatial", default: true, doc: "keep the spatial-position branch (false removes it and nothing else)")])
+        parameters: [.bool("spatial", default: true, doc: "keep the spatial-position branch (false removes it and nothing else)"),
+                     gateInit])
 
     // MARK: Scale modules (four stage maps + text → maps for the decoder)
 

@@ -13,11 +13,12 @@ public final class CoarseAlignment: Module, AlignmentModule {
     public let project: PointwiseProjection
     public let gate: TanhGate
 
-    public init(channels: Int, textDim: Int, rng: inout RNG) {
+    /// - Parameter gateInit: how the tanh gate's weights are drawn (see `TanhGate`).
+    public init(channels: Int, textDim: Int, gateInit: WeightInit = .torchDefault, rng: inout RNG) {
         visual = PointwiseProjection(channels, channels, rng: &rng)
         sila = SILA(visual: channels, text: textDim, rng: &rng)
         project = PointwiseProjection(channels, channels, rng: &rng)
-        gate = TanhGate(channels: channels, rng: &rng)
+        gate = TanhGate(channels: channels, weightInit: gateInit, rng: &rng)
         super.init()
     }
 

@@ -24,15 +24,18 @@ public final class FIAM: Module, AlignmentModule {
     public let spatial: SpatialBranch?
     public let channelGate: SqueezeExcitation
 
-    public init(channels: Int, textDim: Int, spatial: Bool = true, reduction: Int = 8, rng: inout RNG) {
+    /// - Parameter gateInit: how the tanh gates' and the channel gate's weights are drawn: PyTorch's defaults,
+    ///   or trunc-normal(0.02) with zero biases, as the official backbone's `init_weights` does.
+    public init(channels: Int, textDim: Int, spatial: Bool = true, reduction: Int = 8, gateInit: WeightInit = .torchDefault,
+                rng: inout RNG) {
         visual = PointwiseProjection(channels, channels, rng: &rng)
         sila = SILA(visual: channels, text: textDim, rng: &rng)
         project = PointwiseProjection(channels, channels, rng: &rng)
-        gate = TanhGate(channels: channels, rng: &rng)
+        gate = TanhGate(channels: channels, weightInit: gateInit, rng: &rng)
         objectSILA = SILA(visual: channels, text: textDim, rng: &rng)
-        objectGate = TanhGate(channels: channels, rng: &rng)
+        objectGate = TanhGate(channels: channels, weightInit: gateInit, rng: &rng)
         self.spatial = spatial ? SpatialBranch(channels: channels, textDim: textDim, rng: &rng) : nil
-        channelGate = SqueezeExcitation(channels: channels, reduction: reduction, rng: &rng)
+        channelGate = SqueezeExcitation(channels: channels, reduction: reduction, weightInit: gateInit, rng: &rng)
         super.init()
     }
 
@@ -75,10 +78,10 @@ public final class SqueezeExcitation: Module {
     public let reduce: Linear
     public let expand: Linear
 
-    public init(channels: Int, reduction: Int, rng: inout RNG) {
+    public init(channels: Int, reduction: Int, weightInit: WeightInit = .torchDefault, rng: inout RNG) {
         let hidden = Swift.max(channels / reduction, 1)
-        reduce = Linear(channels, hidden, rng: &rng)
-        expand = Linear(hidden, channels, rng: &rng)
+        reduce = Linear(channels, hidden, init: weightInit, rng: &rng)
+        expand = Linear(hidden, channels, init: weightInit, rng: &rng)
         super.init()
     }
 

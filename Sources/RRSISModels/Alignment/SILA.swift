@@ -52,9 +52,11 @@ public final class TanhGate: Module {
     public let first: Conv2d
     public let second: Conv2d
 
-    public init(channels: Int, rng: inout RNG) {
-        first = Conv2d(channels, channels, kernelSize: 1, bias: false, rng: &rng)
-        second = Conv2d(channels, channels, kernelSize: 1, bias: false, rng: &rng)
+    /// - Parameter weightInit: PyTorch's default, or the official code's trunc-normal(0.02) (its gates are
+    ///   `nn.Linear`s inside the backbone, which `init_weights` redraws).
+    public init(channels: Int, weightInit: WeightInit = .torchDefault, rng: inout RNG) {
+        first = Conv2d(channels, channels, kernelSize: 1, bias: false, init: weightInit, rng: &rng)
+        second = Conv2d(channels, channels, kernelSize: 1, bias: false, init: weightInit, rng: &rng)
         super.init()
     }
 
