@@ -36,7 +36,7 @@ public enum HarnessCommands {
         var statuses: [String: RunStatus] = [:]
         var stored: [Int: Estimate] = [:]
         if FileManager.default.fileExists(atPath: storePath) {
-            let store = try ResultStore(path: storePath)
+            let store = try ResultStore.reading(storePath)
             statuses = try store.statuses(of: plan.runs.map(\.runKey))
             stored = try StoredEstimates.collect(plan, store: store)
         }
@@ -70,7 +70,7 @@ extension HarnessCommands {
             throw ReportError.noStore(path: storePath, spec: spec.file)
         }
         let plan = Plan(spec, commit: commit)
-        let store = try ResultStore(path: storePath)
+        let store = try ResultStore.reading(storePath)
         let table = try ReportBuilder.build(plan, store: store)
         guard table.rows.contains(where: { !$0.finishedSeeds.isEmpty }) else {
             throw ReportError.noFinishedRuns(spec: spec.file, planned: plan.runs.count, store: storePath)
