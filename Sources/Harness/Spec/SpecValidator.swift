@@ -58,6 +58,7 @@ public struct SpecValidator {
         for n in cellNames where !seen.insert(n).inserted {
             issues.append(SpecIssue(path: "variants", .duplicate(what: "variant name", value: n)))
         }
+        issues += constraintIssues(base: baseModel, cells: cells, dataset: dataset)
         var baseline = cellNames.first ?? ""
         if case .string(let b)? = document["baseline"] {
             baseline = b
@@ -78,6 +79,30 @@ public struct SpecValidator {
             specHash: SHA256.hex(CanonicalJSON.render(document)), document: document,
             dataset: dataset, baseModel: baseModel, train: train, seeds: seeds, cells: cells,
             baseline: baseline, report: report))
+    }
+
+    /// Broken declared rules (`ParameterConstraint`) of the base model and of every variant: each distinct
+    /// component choice is checked once; a variant's issue names the first variant that has the choice.
+    private func constraintIssues(base: ModelConfig?, cells: [Cell], dataset: DatasetSpec?) -> [SpecIssue] {
+        var imageSize: Int? = 64   // real datasets without the key are prepared at 64 pixels
+        if let dataset, dataset.params.values["imageSize"] != nil { imageSize = try? dataset.params.int("imageSize") }
+        if dataset == nil || (imageSize ?? 0) % 32 != 0 { imageSize = nil }   // a bad size is reported on its own
+        let context = ConstraintContext(imageSize: imageSize)
+        var issues: [SpecIssue] = []
+        var checked = Set<ComponentChoice>()
+        for slot in ComponentSlot.allCases {
+            if let choice = base?.choices[slot], checked.insert(choice).inserted {
+                issues += registry.constraintIssues(of: choice, context, variant: nil)
+            }
+        }
+        for cell in cells {
+            for slot in ComponentSlot.allCases {
+                if let choice = cell.model.choices[slot], checked.insert(choice).inserted {
+                    issues += registry.constraintIssues(of: choice, context, variant: cell.name)
+                }
+            }
+        }
+        return issues
     }
 
     /// Whether `name` is usable as a results folder name on every platform.
