@@ -51,6 +51,8 @@ public enum HarnessCommands {
     public static func report(spec path: String, overrides: [String] = [], storePath: String = ResultStore.defaultPath,
                               resultsRoot: String = "Results", commit: String? = nil, ansi: Bool = Terminal.isInteractive) throws -> String {
         let (spec, plan, store, table, breakdown) = try reportInputs(spec: path, overrides: overrides, storePath: storePath, commit: commit)
+        let folder = ReportWriter.folder(for: spec.name, resultsRoot: resultsRoot)
+        if let blocker = WritableFolder.blockingFile(folder) { throw ReportError.cannotWrite(folder: folder, reason: blocker) }
         let costs = try CostTableBuilder.build(plan, store: store)
         let files = try ReportWriter.write(table, breakdown: breakdown, costs: costs, resultsRoot: resultsRoot, latex: spec.report.latex)
         let plots = try ReportPlots.write(plan, store: store, table: table, breakdown: breakdown, resultsRoot: resultsRoot)
@@ -84,6 +86,8 @@ extension HarnessCommands {
 public enum ReportError: Error, Equatable, CustomStringConvertible {
     case noStore(path: String, spec: String)
     case noFinishedRuns(spec: String, planned: Int, store: String)
+    /// The report's folder cannot be made (a file is in the way).
+    case cannotWrite(folder: String, reason: String)
 
     public var description: String {
         switch self {
@@ -92,6 +96,8 @@ public enum ReportError: Error, Equatable, CustomStringConvertible {
         case let .noFinishedRuns(spec, planned, store):
             return "None of the \(planned) runs planned by \(spec) has finished in \(store). `ablate plan \(spec)` shows their status; "
                 + "runs of an earlier version of the spec (other epochs, components or data) do not count."
+        case let .cannotWrite(folder, reason):
+            return "Cannot write the report into \(folder): \(reason). Choose another folder with --results."
         }
     }
 }
