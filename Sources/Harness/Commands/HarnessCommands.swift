@@ -27,8 +27,9 @@ public enum HarnessCommands {
     }
 
     /// `ablate plan SPEC`: the runs, their keys, which are done in `storePath` (read only if it exists;
-    /// planning never creates a database) and the estimates: `estimate`'s (model-based), else those
-    /// measured on finished runs of the same cell.
+    /// planning never creates a database) and the estimates: `estimate`'s (by default model-based, for
+    /// the first `RunEstimates.maximumModelEstimates` variants), else those measured on finished runs of
+    /// the same cell. Planning time grows linearly with the number of runs.
     public static func plan(spec path: String, overrides: [String] = [], storePath: String = ResultStore.defaultPath,
                             commit: String? = nil, estimate: ((Cell) -> Estimate?)? = nil) throws -> String {
         let spec = try SpecLoader().load(path, overrides: overrides)
@@ -40,8 +41,13 @@ public enum HarnessCommands {
             statuses = try store.statuses(of: plan.runs.map(\.runKey))
             stored = try StoredEstimates.collect(plan, store: store)
         }
-        let modelBased = estimate ?? RunEstimates.macs(spec)
-        return PlanRenderer(estimate: StoredEstimates.combine(modelBased, stored: stored)).render(plan, statuses: statuses)
+        let modelBased = estimate ?? RunEstimates.limited(RunEstimates.macs(spec))
+        var text = PlanRenderer(estimate: StoredEstimates.combine(modelBased, stored: stored)).render(plan, statuses: statuses)
+        if estimate == nil, spec.cells.count > RunEstimates.maximumModelEstimates {
+            text += "note: GMACs are estimated for the first \(RunEstimates.maximumModelEstimates) variants only (each estimate builds the "
+                + "model); the others show figures measured on their finished runs.\n"
+        }
+        return text
     }
 
     /// `ablate report SPEC`: builds the tables from the store alone and writes them under
