@@ -20,13 +20,13 @@ public struct Plan: Sendable {
 
     /// Expands `spec`.
     /// - Parameters:
-    ///   - datasetFingerprint: identity of the data; defaults to `spec.dataset.fingerprint` (exact for the
-    ///     synthetic benchmark). The runner and `ablate plan` must pass the same value.
+    ///   - datasetFingerprint: identity of the data; defaults to `DatasetFingerprint.of(spec)` (the section's
+    ///     hash for the synthetic benchmark; plus the files' content fingerprint for data on disk).
     ///   - commit: fold this commit into every run key (reruns on a new commit become new runs).
     public init(_ spec: AblationSpec, datasetFingerprint: String? = nil, commit: String? = nil) {
         self.spec = spec
         self.commit = commit
-        let fingerprint = datasetFingerprint ?? spec.dataset.fingerprint
+        let fingerprint = datasetFingerprint ?? DatasetFingerprint.of(spec)
         self.datasetFingerprint = fingerprint
         var render = ConfigRenderer(spec)
         runs = spec.cells.flatMap { cell -> [PlannedRun] in
