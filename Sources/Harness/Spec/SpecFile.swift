@@ -38,7 +38,8 @@ enum SpecFile {
         guard data.count <= maximumBytes else {
             throw SpecIssue(path: "", .tooLarge(what: "\"\(path)\"", limit: "it has more than \(maximumBytes) bytes (16 MiB)"))
         }
-        let bytes = [UInt8](data)
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }   // a UTF-8 byte-order mark (some editors write one)
         if let offset = firstInvalidUTF8(bytes) {
             let (line, column) = position(of: offset, in: bytes)
             throw SpecIssue(path: "", .notUTF8(path: path, byte: bytes[offset], offset: offset, line: line, column: column))

@@ -214,3 +214,56 @@ import Testing
 enum TemporaryOwnerName {
     static var host: String { ProcessInfo.processInfo.hostName.replacingOccurrences(of: "-", with: "_") }
 }
+
+/// More files that are almost specs.
+@Suite struct HostileSpecFileTests {
+    @Test func aUTF8ByteOrderMarkIsAccepted() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        try (Data([0xEF, 0xBB, 0xBF]) + Data(HostileWorkspace.validSpec.utf8)).write(to: URL(fileURLWithPath: dir.path + "/bom.json"))
+        #expect(try SpecLoader(workingDirectory: dir.path).load("bom.json").seeds == [0])
+    }
+
+    /// Windows Notepad's "Unicode": UTF-16 with a byte-order mark.
+    @Test func aUTF16SpecIsNamedAsNotUTF8() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        var bytes: [UInt8] = [0xFF, 0xFE]
+        for unit in HostileWorkspace.validSpec.utf16 { bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        try Data(bytes).write(to: URL(fileURLWithPath: dir.path + "/u16.json"))
+        let error = try #require(throws: SpecError.self) { try SpecLoader(workingDirectory: dir.path).load("u16.json") }
+        #expect(error.issues.map(\.problem) == [.notUTF8(path: "u16.json", byte: 0xFF, offset: 0, line: 1, column: 1)])
+        #expect("\(error)".contains("save the file as UTF-8") && "\(error)".contains("Nothing was run"))
+    }
+
+    @Test func aSymlinkLoopAsSpecIsNamed() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/a.json", withDestinationPath: dir.path + "/b.json")
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/b.json", withDestinationPath: dir.path + "/a.json")
+        let error = try #require(throws: SpecError.self) { try SpecLoader(workingDirectory: dir.path).load("a.json") }
+        guard case let .unreadable(path, reason)? = error.issues.first?.problem else { Issue.record("\(error)"); return }
+        #expect(path == "a.json" && reason.lowercased().contains("symbolic links"), "\(error)")
+    }
+
+    @Test func anEmptySpecFileIsASyntaxErrorAtItsStart() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        try dir.write("empty.json", "")
+        let error = try #require(throws: SpecError.self) { try SpecLoader(workingDirectory: dir.path).load("empty.json") }
+        guard case let .syntax(line, column, message)? = error.issues.first?.problem else { Issue.record("\(error)"); return }
+        #expect(line == 1 && column == 1 && message.contains("expected a value"))
+    }
+
+    /// A `--set` value nested beyond the bound is taken as text and then rejected by type, not parsed deeply.
+    @Test func aDeeplyNestedSetValueIsRejectedByType() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        try dir.write("ok.json", HostileWorkspace.validSpec)
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        let error = try #require(throws: SpecError.self) {
+            try SpecLoader(workingDirectory: dir.path).load("ok.json", overrides: ["train.epochs=" + deep])
+        }
+        #expect(error.issues.map(\.path) == ["train.epochs"])
+    }
+}
