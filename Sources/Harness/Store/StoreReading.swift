@@ -74,14 +74,16 @@ extension ResultStore {
         }
     }
 
-    /// A read-only pool on `path`: plainly read-only when SQLite can keep its shared-memory index beside
-    /// the file, else immutable (a read-only mount or folder: no process can be writing there).
+    /// A read-only pool on `path`: plainly read-only (SQLite may create its empty `-wal` and its `-shm`
+    /// index beside the file, as any reader does; the database file is not changed), else immutable — on a
+    /// read-only mount, or when SQLite cannot create those files (a folder this user cannot write).
     private static func openReadOnly(_ path: String) throws -> DatabasePool {
         var config = Configuration()
         config.readonly = true
         config.busyMode = .timeout(10)
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        let writable = access(path, W_OK) == 0 && access(folder, W_OK) == 0
+        var volume = statvfs()
+        let writable = !(statvfs(folder, &volume) == 0 && volume.f_flag & UInt(ST_RDONLY) != 0)
         func open(_ location: String) throws -> DatabasePool {
             let pool = try DatabasePool(path: location, configuration: config)
             _ = try pool.read { db in try db.tableExists("grdb_migrations") }   // connections open lazily: fail here
@@ -89,7 +91,7 @@ extension ResultStore {
         }
         do {
             return try open(writable ? path : immutableURI(path))
-        } catch let error as DatabaseError where writable && error.resultCode == .SQLITE_CANTOPEN {
+        } catch let error as DatabaseError where writable && [.SQLITE_CANTOPEN, .SQLITE_READONLY].contains(error.resultCode) {
             do { return try open(immutableURI(path)) } catch { throw StoreError.cannotOpen(path: path, reason: "\(error)") }
         } catch {
             throw StoreError.cannotOpen(path: path, reason: "\(error)")
