@@ -51,6 +51,11 @@ public struct SpecIssue: Equatable, Sendable, CustomStringConvertible {
         return (head.isEmpty ? "" : head + ": ") + sentence
     }
 
+    /// `value` cut to 120 characters for a message (a 20,000-character value would bury the sentence).
+    static func shortened(_ value: String) -> String {
+        value.count <= 120 ? value : String(value.prefix(120)) + "… (\(value.count) characters)"
+    }
+
     /// The problem alone as a sentence.
     public var sentence: String {
         func mean(_ s: String?) -> String { s.map { " Did you mean \"\($0)\"?" } ?? "" }
@@ -66,9 +71,9 @@ public struct SpecIssue: Equatable, Sendable, CustomStringConvertible {
         case let .missingKey(key, expected):
             return "missing key \"\(key)\"; expected \(expected)."
         case let .wrongType(expected, found, value):
-            return "expected \(expected), found \(found) (\(value))."
+            return "expected \(expected), found \(found) (\(Self.shortened(value)))."
         case let .outOfRange(value, allowed):
-            return "\(value) is out of range; expected \(allowed)."
+            return "\(Self.shortened(value)) is out of range; expected \(allowed)."
         case let .unknownChoice(value, allowed, suggestion):
             return "\"\(value)\" is not allowed here.\(mean(suggestion)) Allowed values: \(allowed.joined(separator: ", "))."
         case let .unknownComponent(slot, name, allowed, suggestion):

@@ -41,7 +41,7 @@ public struct SpecLoader {
                 let o = try Override(parsing: text)
                 document = try o.apply(to: document)
                 origins = origins.filter { !($0.key == o.dottedPath || $0.key.hasPrefix(o.dottedPath + ".")) }
-                for leaf in o.value.leaves(prefix: o.dottedPath) { origins[leaf.path] = "set on the command line: --set \(text)" }
+                for leaf in o.value.leaves(prefix: o.dottedPath) { origins[leaf.path] = "set on the command line: --set \(SpecIssue.shortened(text))" }
             } catch let issue as SpecIssue {
                 overrideIssues.append(issue)
             }

@@ -265,5 +265,6 @@ enum TemporaryOwnerName {
             try SpecLoader(workingDirectory: dir.path).load("ok.json", overrides: ["train.epochs=" + deep])
         }
         #expect(error.issues.map(\.path) == ["train.epochs"])
+        #expect("\(error)".count < 600 && "\(error)".contains("(20002 characters)"), "\(error)")
     }
 }
