@@ -59,6 +59,7 @@ public struct SpecValidator {
             issues.append(SpecIssue(path: "variants", .duplicate(what: "variant name", value: n)))
         }
         issues += constraintIssues(base: baseModel, cells: cells, dataset: dataset)
+        issues += tokenLengthIssues(base: baseModel, cells: cells)
         var baseline = cellNames.first ?? ""
         if case .string(let b)? = document["baseline"] {
             baseline = b
@@ -103,6 +104,22 @@ public struct SpecValidator {
             }
         }
         return issues
+    }
+
+    /// The data is tokenised once per spec, at the base model's `model.text.params.maxLength`
+    /// (`RunData.forRunning`); a variant whose text encoder expects another length would fail at its
+    /// first step (shorter) or silently see fewer tokens than it claims (longer). One issue per length.
+    private func tokenLengthIssues(base: ModelConfig?, cells: [Cell]) -> [SpecIssue] {
+        guard let baseLength = try? base?.choices[.text]?.params.int("maxLength") else { return [] }
+        var reported = Set<Int>()
+        return cells.compactMap { cell in
+            guard let length = try? cell.model.choices[.text]?.params.int("maxLength"), length != baseLength,
+                  reported.insert(length).inserted else { return nil }
+            return SpecIssue(path: "variants", .constraint(
+                keys: ["model.text.params.maxLength", "variants"],
+                rule: "every variant tokenises expressions at the base model's maxLength (the data is prepared once per spec)",
+                found: "maxLength \(length) differs from the base model's \(baseLength)", variant: cell.name))
+        }
     }
 
     /// Whether `name` is usable as a results folder name on every platform.

@@ -166,3 +166,20 @@ enum SpecDraw {
         }
     }
 }
+
+/// The spec-level rule beside the component rules: variants share the base model's token length.
+struct TokenLengthRuleTests {
+    @Test func aVariantCannotChangeTheTokenLength() throws {
+        let result = try Fixtures.alignment {
+            try $0.set("variants.rows.2.model.text", #"{"name": "transformer", "params": {"maxLength": 12}}"#)
+        }
+        let issues = Fixtures.issues(result)
+        #expect(issues.map(\.path) == ["variants"])
+        #expect(issues.first?.sentence == "in variant \"FIAM\", maxLength 12 differs from the base model's 20; every variant tokenises "
+                + "expressions at the base model's maxLength (the data is prepared once per spec). Change model.text.params.maxLength or variants.")
+        let same = try Fixtures.alignment {
+            try $0.set("variants.rows.2.model.text", #"{"name": "transformer", "params": {"maxLength": 20, "layers": 3}}"#)
+        }
+        #expect(Fixtures.issues(same).isEmpty)
+    }
+}
