@@ -60,6 +60,8 @@ public struct AblationRunner {
     }
 
     private func run(_ spec: AblationSpec, _ plan: Plan) throws -> String {
+        // Temporary cache folders of data generations that were killed (their process is gone).
+        SyntheticDataset.removeStaleTemporaryFolders(in: URL(fileURLWithPath: resultsRoot).appendingPathComponent(".cache"))
         let store = try ResultStore(path: storePath)
         let pending = plan.pending(finished: try store.finishedRunKeys(), force: force)
         let done = plan.runs.count - pending.count

@@ -208,6 +208,20 @@ import Testing
         let left = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
         #expect(left == [".tmp-abc-\(me)@\(TemporaryOwnerName.host)", ".tmp-abc-\(dead)@elsewhere", "synthetic-v1-abc"])
     }
+
+    /// The next `ablate run` clears them even when it generates no data (here it stops at a store from a
+    /// newer FIABench, before any data is loaded).
+    @Test func theNextRunRemovesStaleCacheFolders() throws {
+        let w = try HostileWorkspace()
+        defer { w.remove() }
+        let stale = w.resultsRoot + "/.cache/.tmp-abc-\(Int32.max - 7)@\(TemporaryOwnerName.host)"
+        try FileManager.default.createDirectory(atPath: stale, withIntermediateDirectories: true)
+        let store = try ResultStore(path: w.storePath)
+        try store.pool.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99_from_the_future')") }
+        let error = try w.failure(of: w.runner(HostileWorkspace.validSpec))
+        #expect(error is StoreError, "\(error)")
+        #expect(!FileManager.default.fileExists(atPath: stale))
+    }
 }
 
 /// This host's name as `SyntheticDataset` writes it into temporary folder names.
