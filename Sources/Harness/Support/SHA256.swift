@@ -40,12 +40,18 @@ public struct SHA256 {
     public func finalize() -> [UInt8] {
         var copy = self
         let bitLength = length &* 8
-        var tail = copy.buffer
-        tail.append(0x80)
-        while tail.count % 64 != 56 { tail.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        // Padding: 0x80, zeros up to 56 mod 64, then the bit length big-endian (one or two blocks).
+        var tail = [UInt8](repeating: 0, count: buffer.count < 56 ? 64 : 128)
+        for (i, b) in buffer.enumerated() { tail[i] = b }
+        tail[buffer.count] = 0x80
+        for i in 0..<8 { tail[tail.count - 1 - i] = UInt8(truncatingIfNeeded: bitLength >> UInt64(8 * i)) }
         tail.withUnsafeBufferPointer { copy.compress($0.baseAddress!, blocks: $0.count / 64) }
-        return copy.h.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * UInt32($0))) } }
+        var digest = [UInt8](repeating: 0, count: 32)
+        for (i, word) in copy.h.enumerated() {
+            digest[4 * i] = UInt8(truncatingIfNeeded: word >> 24); digest[4 * i + 1] = UInt8(truncatingIfNeeded: word >> 16)
+            digest[4 * i + 2] = UInt8(truncatingIfNeeded: word >> 8); digest[4 * i + 3] = UInt8(truncatingIfNeeded: word)
+        }
+        return digest
     }
 
     private mutating func compress(_ blocks: UnsafePointer<UInt8>, blocks count: Int) {
