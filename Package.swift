@@ -27,13 +27,16 @@ let package = Package(
         .target(name: "CKernels", path: "Sources/CKernels", cSettings: optimisedC,
                 linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
 
+        // SHA-256's block function for run keys (planning hashes two strings per run).
+        .target(name: "CHash", path: "Sources/CHash", cSettings: optimisedC),
+
         .target(name: "TensorEngine", dependencies: ["CKernels"], swiftSettings: optimisedSwift),
         .target(name: "NN", dependencies: ["TensorEngine"], swiftSettings: optimisedSwift),
         .target(name: "RRSISData", dependencies: ["TensorEngine", "CPNG", "CTIFF"], exclude: ["Scripts"],
                 swiftSettings: optimisedSwift),
         .target(name: "RRSISModels", dependencies: ["NN", "TensorEngine", "RRSISData"], swiftSettings: optimisedSwift),
         .target(name: "Harness", dependencies: [
-            "TensorEngine", "NN", "RRSISData", "RRSISModels",
+            "TensorEngine", "NN", "RRSISData", "RRSISModels", "CHash",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .executableTarget(name: "ablate", dependencies: [

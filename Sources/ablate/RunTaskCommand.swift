@@ -14,7 +14,7 @@ struct RunTaskCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a spec key, as for `ablate run` (repeatable).", valueName: "key=value"))
     var overrides: [String] = []
 
-    @Option(help: "Position of the run in the plan, from 0 ($SLURM_ARRAY_TASK_ID).")
+    @Option(parsing: .unconditional, help: "Position of the run in the plan, from 0 ($SLURM_ARRAY_TASK_ID).")
     var index: Int
 
     @Option(help: ArgumentHelp("This task's own database file.", valueName: "path"))
@@ -25,6 +25,12 @@ struct RunTaskCommand: ParsableCommand {
 
     @Option(help: "Results folder (the dataset cache goes to <results>/.cache).")
     var results: String = "Results"
+
+    func validate() throws {
+        guard index >= 0 else {
+            throw ValidationError("--index must be a position in the plan, 0 or more (`ablate plan \(spec)` lists the runs in order); found \(index).")
+        }
+    }
 
     func run() throws {
         var task = ArrayTask(specPath: spec, index: index, databasePath: db)

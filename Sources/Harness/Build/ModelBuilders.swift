@@ -95,7 +95,14 @@ public enum ModelBuilders {
 
     /// Builds the segmenter a cell describes: text encoder, backbone with its per-stage alignment, scale
     /// module, decoder — in that order, from one generator seeded with `seed`.
+    /// - Throws: `RegistryError.brokenConstraint` before building anything when a choice breaks a declared
+    ///   rule (validated specs never do; the model constructors would trap on it).
     public static func segmenter(_ model: ModelConfig, vocabulary: Int, seed: UInt64) throws -> Segmenter {
+        for choice in model.choices.values.sorted(by: { $0.slot < $1.slot }) {
+            if let broken = Registry.standard.violations(of: choice, ConstraintContext(imageSize: nil)).first {
+                throw RegistryError.brokenConstraint(slot: choice.slot, name: choice.name, rule: broken.constraint.rule, found: broken.found)
+            }
+        }
         let ctx = BuildContext(seed: seed, vocabulary: vocabulary)
         func choice(_ slot: ComponentSlot) throws -> ComponentChoice {
             // Spec validation fills every slot from the base model, so a gap is a programmer error.

@@ -27,8 +27,9 @@ public enum HarnessCommands {
     }
 
     /// `ablate plan SPEC`: the runs, their keys, which are done in `storePath` (read only if it exists;
-    /// planning never creates a database) and the estimates: `estimate`'s (model-based), else those
-    /// measured on finished runs of the same cell.
+    /// planning never creates a database) and the estimates: `estimate`'s (by default model-based, for
+    /// the first `RunEstimates.maximumModelEstimates` variants), else those measured on finished runs of
+    /// the same cell. Planning time grows linearly with the number of runs.
     public static func plan(spec path: String, overrides: [String] = [], storePath: String = ResultStore.defaultPath,
                             commit: String? = nil, estimate: ((Cell) -> Estimate?)? = nil) throws -> String {
         let spec = try SpecLoader().load(path, overrides: overrides)
@@ -36,12 +37,17 @@ public enum HarnessCommands {
         var statuses: [String: RunStatus] = [:]
         var stored: [Int: Estimate] = [:]
         if FileManager.default.fileExists(atPath: storePath) {
-            let store = try ResultStore(path: storePath)
+            let store = try ResultStore.reading(storePath)
             statuses = try store.statuses(of: plan.runs.map(\.runKey))
             stored = try StoredEstimates.collect(plan, store: store)
         }
-        let modelBased = estimate ?? RunEstimates.macs(spec)
-        return PlanRenderer(estimate: StoredEstimates.combine(modelBased, stored: stored)).render(plan, statuses: statuses)
+        let modelBased = estimate ?? RunEstimates.limited(RunEstimates.macs(spec))
+        var text = PlanRenderer(estimate: StoredEstimates.combine(modelBased, stored: stored)).render(plan, statuses: statuses)
+        if estimate == nil, spec.cells.count > RunEstimates.maximumModelEstimates {
+            text += "note: GMACs are estimated for the first \(RunEstimates.maximumModelEstimates) variants only (each estimate builds the "
+                + "model); the others show figures measured on their finished runs.\n"
+        }
+        return text
     }
 
     /// `ablate report SPEC`: builds the tables from the store alone and writes them under
@@ -51,6 +57,8 @@ public enum HarnessCommands {
     public static func report(spec path: String, overrides: [String] = [], storePath: String = ResultStore.defaultPath,
                               resultsRoot: String = "Results", commit: String? = nil, ansi: Bool = Terminal.isInteractive) throws -> String {
         let (spec, plan, store, table, breakdown) = try reportInputs(spec: path, overrides: overrides, storePath: storePath, commit: commit)
+        let folder = ReportWriter.folder(for: spec.name, resultsRoot: resultsRoot)
+        if let blocker = WritableFolder.blockingFile(folder) { throw ReportError.cannotWrite(folder: folder, reason: blocker) }
         let costs = try CostTableBuilder.build(plan, store: store)
         let files = try ReportWriter.write(table, breakdown: breakdown, costs: costs, resultsRoot: resultsRoot, latex: spec.report.latex)
         let plots = try ReportPlots.write(plan, store: store, table: table, breakdown: breakdown, resultsRoot: resultsRoot)
@@ -70,7 +78,7 @@ extension HarnessCommands {
             throw ReportError.noStore(path: storePath, spec: spec.file)
         }
         let plan = Plan(spec, commit: commit)
-        let store = try ResultStore(path: storePath)
+        let store = try ResultStore.reading(storePath)
         let table = try ReportBuilder.build(plan, store: store)
         guard table.rows.contains(where: { !$0.finishedSeeds.isEmpty }) else {
             throw ReportError.noFinishedRuns(spec: spec.file, planned: plan.runs.count, store: storePath)
@@ -84,6 +92,8 @@ extension HarnessCommands {
 public enum ReportError: Error, Equatable, CustomStringConvertible {
     case noStore(path: String, spec: String)
     case noFinishedRuns(spec: String, planned: Int, store: String)
+    /// The report's folder cannot be made (a file is in the way).
+    case cannotWrite(folder: String, reason: String)
 
     public var description: String {
         switch self {
@@ -92,6 +102,8 @@ public enum ReportError: Error, Equatable, CustomStringConvertible {
         case let .noFinishedRuns(spec, planned, store):
             return "None of the \(planned) runs planned by \(spec) has finished in \(store). `ablate plan \(spec)` shows their status; "
                 + "runs of an earlier version of the spec (other epochs, components or data) do not count."
+        case let .cannotWrite(folder, reason):
+            return "Cannot write the report into \(folder): \(reason). Choose another folder with --results."
         }
     }
 }

@@ -18,6 +18,7 @@ extension HarnessCommands {
         let notebook = NotebookExport.build(plan, table: table, breakdown: breakdown, figures: figures,
                                             storeFromNotebook: NotebookExport.relativePath(from: outputFolder, to: storePath))
         let file = outputFolder + "/" + spec.name + ".ipynb"
+        if let blocker = WritableFolder.blockingFile(outputFolder) { throw NotebookExportError.cannotWrite(path: file, reason: blocker) }
         do {
             try FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
             try Data(notebook.render().utf8).write(to: URL(fileURLWithPath: file), options: .atomic)

@@ -10,7 +10,7 @@ public enum CompareCommands {
                                storePath: String = ResultStore.defaultPath, options: CompareOptions = CompareOptions(),
                                output: String? = nil, resolver: CommitResolver = CommitResolver()) throws -> (text: String, exitCode: Int32) {
         guard FileManager.default.fileExists(atPath: storePath) else { throw CompareError.noStore(path: storePath) }
-        let store = try ResultStore(path: storePath)
+        let store = try ResultStore.reading(storePath)
         let stored = try store.storedCommits()
         let baseSHA = try resolver.resolve(base, stored: stored), headSHA = try resolver.resolve(head, stored: stored)
         guard baseSHA != headSHA else { throw CompareError.sameCommit(baseSHA) }
@@ -30,7 +30,7 @@ public enum CompareCommands {
                                storePath: String = ResultStore.defaultPath, resolver: CommitResolver = CommitResolver()) throws -> String {
         guard FileManager.default.fileExists(atPath: storePath) else { throw CompareError.noStore(path: storePath) }
         guard Metric(rawValue: metric) != nil else { throw CompareError.unknownMetric(metric) }
-        let store = try ResultStore(path: storePath)
+        let store = try ResultStore.reading(storePath)
         let name = try StoredSpecName.resolve(spec, overrides: overrides, store: store)
         return try CommitHistory.build(store: store, spec: name, metric: metric, split: split, subject: resolver.subject).markdown()
     }

@@ -20,16 +20,17 @@ public struct Plan: Sendable {
 
     /// Expands `spec`.
     /// - Parameters:
-    ///   - datasetFingerprint: identity of the data; defaults to `spec.dataset.fingerprint` (exact for the
-    ///     synthetic benchmark). The runner and `ablate plan` must pass the same value.
+    ///   - datasetFingerprint: identity of the data; defaults to `DatasetFingerprint.of(spec)` (the section's
+    ///     hash for the synthetic benchmark; plus the files' content fingerprint for data on disk).
     ///   - commit: fold this commit into every run key (reruns on a new commit become new runs).
     public init(_ spec: AblationSpec, datasetFingerprint: String? = nil, commit: String? = nil) {
         self.spec = spec
         self.commit = commit
-        let fingerprint = datasetFingerprint ?? spec.dataset.fingerprint
+        let fingerprint = datasetFingerprint ?? DatasetFingerprint.of(spec)
         self.datasetFingerprint = fingerprint
+        var render = ConfigRenderer(spec)
         runs = spec.cells.flatMap { cell -> [PlannedRun] in
-            let config = CanonicalJSON.render(Plan.config(of: cell, in: spec))
+            let config = render(cell)
             let hash = SHA256.hex(config)
             return spec.seeds.map { seed in
                 PlannedRun(cell: cell, seed: seed, config: config, configHash: hash,
@@ -41,6 +42,33 @@ public struct Plan: Sendable {
     /// The resolved config of `cell`: dataset, model and training recipe (not the seed, not display names).
     public static func config(of cell: Cell, in spec: AblationSpec) -> JSONValue {
         .object([("dataset", spec.dataset.json), ("model", cell.model.json), ("train", spec.train.params.json)])
+    }
+
+    /// Renders `config(of:in:)` canonically, the dataset and training sections once and each distinct
+    /// component choice once: the same text as `CanonicalJSON.render(Plan.config(of: cell, in: spec))`
+    /// (a test holds them equal), without re-rendering and re-sorting shared parts for every cell.
+    struct ConfigRenderer {
+        let dataset: String, train: String
+        var choices: [ComponentChoice: String] = [:]
+        /// Slot names in canonical (UTF-8 byte) order.
+        static let slots = ComponentSlot.allCases.sorted { Array($0.rawValue.utf8).lexicographicallyPrecedes(Array($1.rawValue.utf8)) }
+
+        init(_ spec: AblationSpec) {
+            dataset = CanonicalJSON.render(spec.dataset.json)
+            train = CanonicalJSON.render(spec.train.params.json)
+        }
+
+        mutating func callAsFunction(_ cell: Cell) -> String {
+            var model = "{"
+            for slot in Self.slots {
+                guard let choice = cell.model.choices[slot] else { continue }
+                if model.count > 1 { model += "," }
+                let text = choices[choice] ?? CanonicalJSON.render(choice.json)
+                choices[choice] = text
+                model += "\"\(slot.rawValue)\":" + text
+            }
+            return "{\"dataset\":" + dataset + ",\"model\":" + model + "},\"train\":" + train + "}"
+        }
     }
 
     /// Runs of `cell`, in seed order.

@@ -32,10 +32,15 @@ public struct PlanRenderer {
         let total = secs.contains(where: { $0 == nil }) ? "unknown (no estimate yet)" : Format.duration(secs.compactMap { $0 }.reduce(0, +))
         out += "\n\(done) of \(plan.runs.count) runs already done; \(remaining.count) to run; estimated time: \(total).\n"
         out += "\nvariants:\n"
+        var rendered: [ComponentChoice: String] = [:]   // a grid repeats each choice in many cells: render it once
         for cell in spec.cells {
             let marker = cell.name == spec.baseline ? " (baseline)" : ""
             let parts = ComponentSlot.allCases.map { slot -> String in
-                "\(slot.rawValue)=\(cell.model[slot].name)\(cell.model[slot].params.values.isEmpty ? "" : cell.model[slot].params.json.jsonText)"
+                let choice = cell.model[slot]
+                if let text = rendered[choice] { return text }
+                let text = "\(slot.rawValue)=\(choice.name)\(choice.params.values.isEmpty ? "" : choice.params.json.jsonText)"
+                rendered[choice] = text
+                return text
             }
             out += "  \(cell.name)\(marker): \(parts.joined(separator: " "))\n"
         }

@@ -5,11 +5,13 @@ public enum StoredEstimates {
     /// Cell index → estimate, for the cells of `plan` with at least one finished run.
     public static func collect(_ plan: Plan, store: ResultStore) throws -> [Int: Estimate] {
         let statuses = try store.statuses(of: plan.runs.map(\.runKey))
+        var finishedRuns: [Int: [PlannedRun]] = [:]   // by cell index: one pass, not one filter of every run per cell
+        for run in plan.runs where statuses[run.runKey] == .finished { finishedRuns[run.cell.index, default: []].append(run) }
         var out: [Int: Estimate] = [:]
         for cell in plan.spec.cells {
             var macs: Int?
             var durations: [Double] = []
-            for run in plan.runs(of: cell) where statuses[run.runKey] == .finished {
+            for run in finishedRuns[cell.index] ?? [] {
                 if macs == nil { macs = try store.costs(runKey: run.runKey).first { $0.component == CostRecord.total }?.macs }
                 if let stored = try store.run(run.runKey), let end = stored.finishedAt {
                     durations.append(end.timeIntervalSince(stored.record.startedAt))

@@ -1,5 +1,5 @@
-/// What the harness knows about a component before any model code runs: its slot, name, one-line doc
-/// and declared parameters. Declarations validate specs and print `ablate list`; builders (which
+/// What the harness knows about a component before any model code runs: its slot, name, one-line doc,
+/// declared parameters and the rules between them (`constraints`). Declarations validate specs and print `ablate list`; builders (which
 /// construct the actual modules) attach to them through `ComponentBuilders`.
 public struct ComponentDeclaration: Equatable, Sendable {
     public var slot: ComponentSlot
@@ -7,10 +7,17 @@ public struct ComponentDeclaration: Equatable, Sendable {
     public var name: String
     public var doc: String
     public var parameters: [ParameterSpec]
+    /// Rules between the parameters (and values of other sections) that the model's constructors rely on.
+    public var constraints: [ParameterConstraint]
 
-    public init(slot: ComponentSlot, name: String, doc: String, parameters: [ParameterSpec] = []) {
+    public init(slot: ComponentSlot, name: String, doc: String, parameters: [ParameterSpec] = [], constraints: [ParameterConstraint] = []) {
         precondition(Set(parameters.map(\.name)).count == parameters.count, "\(slot.rawValue) \(name): duplicate parameter names")
-        self.slot = slot; self.name = name; self.doc = doc; self.parameters = parameters
+        for c in constraints {
+            for key in c.keys where !key.contains(".") {
+                precondition(parameters.contains { $0.name == key }, "\(slot.rawValue) \(name): constraint names undeclared parameter \(key)")
+            }
+        }
+        self.slot = slot; self.name = name; self.doc = doc; self.parameters = parameters; self.constraints = constraints
     }
 
     /// The component with all parameters at their defaults (required parameters have none; the

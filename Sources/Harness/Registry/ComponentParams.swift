@@ -102,6 +102,8 @@ public enum RegistryError: Error, Equatable, CustomStringConvertible {
     case parameterType(owner: String, name: String, requested: String, actual: String)
     case noBuilder(slot: ComponentSlot, name: String)
     case undeclared(slot: ComponentSlot, name: String)
+    /// A model was built from parameters that break a declared rule (the spec validator rejects such specs).
+    case brokenConstraint(slot: ComponentSlot, name: String, rule: String, found: String)
 
     public var description: String {
         switch self {
@@ -113,6 +115,8 @@ public enum RegistryError: Error, Equatable, CustomStringConvertible {
             return "The \(slot.rawValue) component \"\(name)\" is declared but no builder is registered for it."
         case let .undeclared(slot, name):
             return "A builder was registered for the \(slot.rawValue) component \"\(name)\", which is not declared; declare it in Registry/StandardComponents.swift."
+        case let .brokenConstraint(slot, name, rule, found):
+            return "Cannot build \(slot.rawValue) \(name): \(found), but \(rule). Nothing was built; validate the spec (`ablate plan`) to see every such problem."
         }
     }
 }

@@ -14,6 +14,7 @@ extension Registry {
                     let def = p.defaultValue.map { "default \($0)" } ?? "required"
                     lines.append("      \(p.name): \(p.type.expectation); \(def) — \(p.doc)")
                 }
+                for c in d.constraints { lines.append("      rule: \(c.rule)") }
             }
             lines.append("")
         }

@@ -14,7 +14,8 @@ extension ComponentDeclaration {
             .intList("depths", default: [1, 1, 2, 1], count: 4, range: 1...32, doc: "transformer blocks per stage"),
             .intList("heads", default: [1, 2, 4, 8], count: 4, range: 1...64, doc: "attention heads per stage"),
             .int("window", default: 4, range: 2...16, doc: "attention window side, in tokens"),
-        ])
+        ],
+        constraints: [.dividesEach("heads", "dims"), .windowTilesStageMaps("window")])
 
     public static let resnet = ComponentDeclaration(
         slot: .backbone, name: "resnet",
@@ -36,7 +37,8 @@ extension ComponentDeclaration {
             .int("maxLength", default: 20, range: 4...128, doc: "tokens kept per expression/phrase, padding included"),
             .choice("phrases", ["official", "lexicon"], default: "official",
                     doc: "object/position phrase decoupling: the official FIANet chunk grammar, or any prepositional phrase (no category word → whole expression)"),
-        ])
+        ],
+        constraints: [.divides("heads", "dim")])
 
     // MARK: Alignment (per stage: visual features + text → fused visual features)
 

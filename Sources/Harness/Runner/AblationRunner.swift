@@ -46,8 +46,22 @@ public struct AblationRunner {
     public func run() throws -> String {
         let spec = try SpecLoader().load(specPath, overrides: overrides)
         let plan = Plan(spec, commit: commit)
-        try WritableFolder.require(URL(fileURLWithPath: storePath).deletingLastPathComponent().path, role: "the results database \(storePath)")
-        try WritableFolder.require(ReportWriter.folder(for: spec.name, resultsRoot: resultsRoot), role: "the results tables")
+        // Folders made here are removed again when the run fails before anything is written into them.
+        var created = try WritableFolder.require(URL(fileURLWithPath: storePath).deletingLastPathComponent().path,
+                                                 role: "the results database \(storePath)")
+        do {
+            created = try WritableFolder.require(ReportWriter.folder(for: spec.name, resultsRoot: resultsRoot), role: "the results tables")
+                + created
+            return try run(spec, plan)
+        } catch {
+            WritableFolder.removeIfEmpty(created)
+            throw error
+        }
+    }
+
+    private func run(_ spec: AblationSpec, _ plan: Plan) throws -> String {
+        // Temporary cache folders of data generations that were killed (their process is gone).
+        SyntheticDataset.removeStaleTemporaryFolders(in: URL(fileURLWithPath: resultsRoot).appendingPathComponent(".cache"))
         let store = try ResultStore(path: storePath)
         let pending = plan.pending(finished: try store.finishedRunKeys(), force: force)
         let done = plan.runs.count - pending.count

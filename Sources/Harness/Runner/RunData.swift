@@ -94,13 +94,10 @@ public struct RunData {
         }
     }
 
-    /// `dataset.path` as a folder URL. A relative path is resolved against the working directory (the
-    /// project) and, like a spec's `extends`, may not lead out of it through `..`.
-    /// - Throws: `SpecError` (`pathEscapes` at `dataset.path`) or `RunDataError.missingFolder`.
+    /// `dataset.path` as a folder URL, relative paths against the working directory. Where it may lead
+    /// (`PathRule`) was checked when the spec was loaded.
+    /// - Throws: `RunDataError.missingFolder`.
     static func datasetRoot(_ path: String, spec: AblationSpec) throws -> URL {
-        if !path.hasPrefix("/"), PathResolver.normalise(path) == nil {
-            throw SpecError(file: spec.file, issues: [SpecIssue(path: "dataset.path", .pathEscapes(path: path, root: "the working directory"))])
-        }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
             throw RunDataError.missingFolder(path: path, spec: spec.file)

@@ -5,6 +5,16 @@ import RRSISModels
 /// forward pass at batch 1 and the spec's image size is counted (no data is generated). The time
 /// estimate, when runs of the cell have finished before, comes from the store (`StoredEstimates`).
 public enum RunEstimates {
+    /// Variants (in table order) that `ablate plan` estimates by building their model: each costs a model
+    /// build and a forward pass (tens of milliseconds), so a 10,000-variant grid would take minutes.
+    /// Planning is bookkeeping; the rest show measured figures once runs of theirs have finished.
+    public static let maximumModelEstimates = 16
+
+    /// `estimate` for the first `limit` cells (by index), `nil` for the others — never called for them.
+    public static func limited(_ estimate: @escaping (Cell) -> Estimate?, limit: Int = maximumModelEstimates) -> (Cell) -> Estimate? {
+        { cell in cell.index < limit ? estimate(cell) : nil }
+    }
+
     public static func macs(_ spec: AblationSpec) -> (Cell) -> Estimate? {
         { cell in
             guard let size = try? spec.dataset.params.int("imageSize"),

@@ -22,19 +22,57 @@ enum WritableFolder {
     /// database's growth over an ablation and the tables, with margin.
     static let defaultMinimumFreeBytes: Int64 = 64 << 20
 
-    static func require(_ folder: String, role: String, minimumFreeBytes: Int64 = defaultMinimumFreeBytes) throws {
+    /// - Returns: the folders this call created, deepest first (a caller that fails later removes them
+    ///   again with `removeIfEmpty`, so a rejected run leaves no empty `Results/<spec>/`).
+    @discardableResult
+    static func require(_ folder: String, role: String, minimumFreeBytes: Int64 = defaultMinimumFreeBytes) throws -> [String] {
         let fm = FileManager.default
         let probe = folder + "/.fiabench-write-probe-\(ProcessInfo.processInfo.processIdentifier)"
+        if let blocker = blockingFile(folder) {
+            throw FolderNotWritable(folder: folder, role: role, reason: blocker)
+        }
+        var created: [String] = []
+        var missing = URL(fileURLWithPath: folder).standardizedFileURL
+        while !missing.path.isEmpty, missing.path != "/", !fm.fileExists(atPath: missing.path) {
+            created.append(missing.path)
+            missing = missing.deletingLastPathComponent()
+        }
         do {
             try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
             try Data("probe".utf8).write(to: URL(fileURLWithPath: probe))
             try fm.removeItem(atPath: probe)
         } catch {
+            removeIfEmpty(created)
             throw FolderNotWritable(folder: folder, role: role, reason: Self.reason(error))
         }
         if let free = freeBytes(folder), free < minimumFreeBytes {
+            removeIfEmpty(created)
             throw FolderNotWritable(folder: folder, role: role,
                                     reason: "its file system has only \(mebibytes(free)) free, and a run needs at least \(mebibytes(minimumFreeBytes))")
+        }
+        return created
+    }
+
+    /// Why `folder` cannot be a folder because it, or a folder above it, exists as something else
+    /// ("Results/x is a regular file, not a folder"); nil when nothing is in the way. Checked before
+    /// creating, because Foundation reports this case as a permission problem.
+    static func blockingFile(_ folder: String) -> String? {
+        var path = URL(fileURLWithPath: folder).standardizedFileURL
+        while !path.path.isEmpty, path.path != "/" {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path.path, isDirectory: &isFolder) {
+                return isFolder.boolValue ? nil : "\(path.path) is a file, not a folder"
+            }
+            path = path.deletingLastPathComponent()
+        }
+        return nil
+    }
+
+    /// Removes each of `folders` (deepest first) that is still empty; stops at the first that is not.
+    static func removeIfEmpty(_ folders: [String]) {
+        for folder in folders {
+            guard (try? FileManager.default.contentsOfDirectory(atPath: folder))?.isEmpty == true else { return }
+            try? FileManager.default.removeItem(atPath: folder)
         }
     }
 

@@ -35,7 +35,7 @@ public enum SlurmCommands {
     public static func submit(_ s: Submission, output: (String) -> Void) throws -> Int32 {
         let spec = try SpecLoader().load(s.spec, overrides: s.overrides)
         let plan = Plan(spec, commit: s.commit)
-        let finished = FileManager.default.fileExists(atPath: s.storePath) ? try ResultStore(path: s.storePath).finishedRunKeys() : []
+        let finished = FileManager.default.fileExists(atPath: s.storePath) ? try ResultStore.reading(s.storePath).finishedRunKeys() : []
         let indexes = plan.runs.indices.filter { !finished.contains(plan.runs[$0].runKey) }
         let project = FileManager.default.currentDirectoryPath
         let ablate = absolute(s.ablate ?? currentExecutable(), in: project)
@@ -110,7 +110,7 @@ public enum SlurmCommands {
         } else {
             specs = []
             for path in databases {
-                for file in try ResultStore(path: path).specFiles() where !specs.contains(file) { specs.append(file) }
+                for file in try ResultStore.reading(path).specFiles() where !specs.contains(file) { specs.append(file) }
             }
         }
         for file in specs {

@@ -77,7 +77,7 @@ public enum WorkerMerge {
         guard !paths.isEmpty else { throw MergeError.noDatabases }
         for path in paths { try check(path, mainStore: storePath) }
         let workers = try paths.map { path -> ResultStore in
-            do { return try ResultStore(path: path) } catch let error as StoreError {
+            do { return try ResultStore.reading(path) } catch let error as StoreError {
                 if case .newerSchema = error { throw error }
                 throw MergeError.corrupt(path: path, reason: "\(error)")
             }

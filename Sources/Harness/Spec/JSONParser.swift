@@ -11,6 +11,10 @@ public struct JSONParser {
         public var message: String
     }
 
+    /// Deepest nesting of objects and arrays accepted. Specs need fewer than ten levels; the bound keeps
+    /// the recursive parser and everything that walks the document far from the stack's limit.
+    public static let maximumDepth = 64
+
     private let bytes: [UInt8]
     private var i = 0
 
@@ -41,7 +45,9 @@ public struct JSONParser {
     private var current: UInt8? { i < bytes.count ? bytes[i] : nil }
 
     private mutating func parseValue(depth: Int) throws -> JSONValue {
-        guard depth < 256 else { throw error("nesting deeper than 256 levels") }
+        guard depth < Self.maximumDepth else {
+            throw error("objects and arrays nest deeper than \(Self.maximumDepth) levels (a spec needs fewer than 10)")
+        }
         guard let c = current else { throw error("unexpected end of file; expected a value") }
         switch c {
         case UInt8(ascii: "{"): return try parseObject(depth: depth)

@@ -10,6 +10,12 @@ public struct Override: Equatable, Sendable {
     /// The text as typed, for messages.
     public var text: String
 
+    /// Most dot-separated parts in a key: the deepest real key (`variants.rows.0.model.backbone.params.dims.2`)
+    /// has 8; the bound keeps absurd keys from recursing without limit.
+    public static let maximumKeyDepth = 32
+    /// Longest key, in characters.
+    public static let maximumKeyLength = 1024
+
     /// Parses `key=value`.
     public init(parsing text: String) throws {
         self.text = text
@@ -18,6 +24,11 @@ public struct Override: Equatable, Sendable {
         }
         let key = String(text[..<eq]), raw = String(text[text.index(after: eq)...])
         path = key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard key.count <= Self.maximumKeyLength, path.count <= Self.maximumKeyDepth else {
+            throw SpecIssue(path: "", .invalidOverride(text: String(text.prefix(80)) + (text.count > 80 ? "…" : ""), reason:
+                "the key has \(path.count) parts and \(key.count) characters; a key has at most \(Self.maximumKeyDepth) parts and "
+                + "\(Self.maximumKeyLength) characters (e.g. train.epochs)"))
+        }
         guard !key.isEmpty, !path.contains(where: \.isEmpty) else {
             throw SpecIssue(path: key, .invalidOverride(text: text, reason: "the key must be a dotted path such as train.epochs"))
         }

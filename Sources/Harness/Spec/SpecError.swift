@@ -16,6 +16,15 @@ public enum SpecProblem: Error, Equatable, Sendable {
     case noVariants(reason: String)
     case invalidOverride(text: String, reason: String)
     case invalidName(String)
+    /// A declared rule between parameters is broken: the keys (full spec paths), the rule, what was found,
+    /// and the variant whose model breaks it (`nil` for the base model).
+    case constraint(keys: [String], rule: String, found: String, variant: String?)
+    /// A file or text is too big or too deeply nested to be a spec.
+    case tooLarge(what: String, limit: String)
+    /// The spec path names a folder, FIFO or device.
+    case notASpecFile(path: String, found: String)
+    /// The file is not UTF-8 text: the first bad byte and where it is.
+    case notUTF8(path: String, byte: UInt8, offset: Int, line: Int, column: Int)
 }
 
 /// One problem located in a spec: the file it concerns, the JSON path (`train.epochs`, `seeds[1]`,
@@ -42,6 +51,11 @@ public struct SpecIssue: Equatable, Sendable, CustomStringConvertible {
         return (head.isEmpty ? "" : head + ": ") + sentence
     }
 
+    /// `value` cut to 120 characters for a message (a 20,000-character value would bury the sentence).
+    static func shortened(_ value: String) -> String {
+        value.count <= 120 ? value : String(value.prefix(120)) + "… (\(value.count) characters)"
+    }
+
     /// The problem alone as a sentence.
     public var sentence: String {
         func mean(_ s: String?) -> String { s.map { " Did you mean \"\($0)\"?" } ?? "" }
@@ -57,9 +71,9 @@ public struct SpecIssue: Equatable, Sendable, CustomStringConvertible {
         case let .missingKey(key, expected):
             return "missing key \"\(key)\"; expected \(expected)."
         case let .wrongType(expected, found, value):
-            return "expected \(expected), found \(found) (\(value))."
+            return "expected \(expected), found \(found) (\(Self.shortened(value)))."
         case let .outOfRange(value, allowed):
-            return "\(value) is out of range; expected \(allowed)."
+            return "\(Self.shortened(value)) is out of range; expected \(allowed)."
         case let .unknownChoice(value, allowed, suggestion):
             return "\"\(value)\" is not allowed here.\(mean(suggestion)) Allowed values: \(allowed.joined(separator: ", "))."
         case let .unknownComponent(slot, name, allowed, suggestion):
@@ -67,7 +81,8 @@ public struct SpecIssue: Equatable, Sendable, CustomStringConvertible {
         case let .extendsCycle(chain):
             return "\"extends\" forms a cycle: \(chain.joined(separator: " → ")); remove one of these links."
         case let .pathEscapes(path, root):
-            return "\"\(path)\" leads outside \(root) (through \"..\"); keep the path inside that folder."
+            return "\"\(path)\" leads outside \(root) once \"..\" and symbolic links are resolved; a relative path in a spec must stay "
+                + "inside that folder (write an absolute path to mean a place outside it)."
         case let .duplicate(what, value):
             return "\(what) \"\(value)\" appears more than once; each must be unique."
         case let .unknownBaseline(name, cells, suggestion):
@@ -76,6 +91,16 @@ public struct SpecIssue: Equatable, Sendable, CustomStringConvertible {
             return reason
         case let .invalidOverride(text, reason):
             return "cannot apply --set \(text): \(reason)."
+        case let .constraint(keys, rule, found, variant):
+            let whose = variant.map { "in variant \"\($0)\", " } ?? ""
+            return "\(whose)\(found); \(rule). Change \(keys.joined(separator: " or "))."
+        case let .tooLarge(what, limit):
+            return "\(what) is too large: \(limit)."
+        case let .notASpecFile(path, found):
+            return "expected a JSON spec file at \"\(path)\", found \(found); give the path of a .json spec (e.g. Ablations/smoke.json)."
+        case let .notUTF8(path, byte, offset, line, column):
+            return "expected UTF-8 JSON text in \"\(path)\", found byte 0x\(String(byte, radix: 16, uppercase: true)) at line \(line), column \(column) "
+                + "(byte \(offset)), which is not UTF-8; save the file as UTF-8."
         case let .invalidName(name):
             return "\"\(name)\" cannot name the results folder; use letters, digits, '.', '_' and '-' (set \"name\" or rename the file)."
         }

@@ -3,8 +3,10 @@ import Foundation
 /// Loads a spec file: resolves its path, follows `extends`, applies `--set` overrides and validates the
 /// result, reporting every problem at once as a `SpecError` before anything trains.
 ///
-/// `extends` names another spec relative to the extending file; the extended file must stay inside the
-/// folder of the spec being loaded (no escaping through `..`). Objects merge key by key, other values
+/// `extends` names another spec relative to the extending file; a relative `extends` must stay inside the
+/// folder of the spec being loaded, and a relative `dataset.path` inside the working directory, with
+/// `..` folded and symlinks followed (`PathRule`; absolute paths are taken as written, and the relative
+/// `extends` of a spec named by an absolute path stay inside that spec's folder). Objects merge key by key, other values
 /// replace, `null` removes an inherited key (`"variants": {"rows": null, "grid": {…}}`). A spec's `name`
 /// is never inherited: it is the file's own `name` key or its file stem. A model slot that names a
 /// different component than the extended spec replaces its choice (parameters included) rather than
@@ -39,7 +41,7 @@ public struct SpecLoader {
                 let o = try Override(parsing: text)
                 document = try o.apply(to: document)
                 origins = origins.filter { !($0.key == o.dottedPath || $0.key.hasPrefix(o.dottedPath + ".")) }
-                for leaf in o.value.leaves(prefix: o.dottedPath) { origins[leaf.path] = "set on the command line: --set \(text)" }
+                for leaf in o.value.leaves(prefix: o.dottedPath) { origins[leaf.path] = "set on the command line: --set \(SpecIssue.shortened(text))" }
             } catch let issue as SpecIssue {
                 overrideIssues.append(issue)
             }
@@ -51,7 +53,15 @@ public struct SpecLoader {
         document = document.setting("name", to: .string(name))
 
         switch SpecValidator(registry: registry).validate(document, name: name, file: file) {
-        case .success(let spec): return spec
+        case .success(let spec):
+            if let issue = datasetPathIssue(spec) {
+                throw SpecError(file: file, issues: [Self.origin(of: issue.path, in: origins).map { o in
+                    var located = issue
+                    if o != file { located.origin = o.hasPrefix("set on") ? o : "inherited from \(o)" }
+                    return located
+                } ?? issue])
+            }
+            return spec
         case .failure(let error):
             throw SpecError(file: file, issues: error.issues.map { issue in
                 var located = issue
@@ -67,9 +77,9 @@ public struct SpecLoader {
     private func loadDocument(_ file: String, chain: [String], root: String, origins: inout [String: String]) throws -> JSONValue {
         let text: String
         do {
-            text = try String(contentsOfFile: absolute(file), encoding: .utf8)
-        } catch {
-            throw SpecError(file: file, issues: [SpecIssue(path: "", .unreadable(path: file, reason: "\(error.localizedDescription)"))])
+            text = try SpecFile.read(file, at: absolute(file))
+        } catch let issue as SpecIssue {
+            throw SpecError(file: file, issues: [issue])
         }
         var document: JSONValue
         do {
@@ -87,7 +97,8 @@ public struct SpecLoader {
         }
         let dir = directory(of: file)
         let joined = relative.hasPrefix("/") ? relative : (dir.isEmpty ? relative : dir + "/" + relative)
-        guard let target = PathResolver.normalise(absolute(joined)), target.hasPrefix(root + "/") else {
+        guard PathRule.staysInside(relative, from: directory(of: absolute(file)), root: root),
+              let target = PathResolver.normalise(absolute(joined)) else {
             throw SpecError(file: file, issues: [SpecIssue(path: "extends", .pathEscapes(path: relative, root: display(root)))])
         }
         let base: String
@@ -101,7 +112,9 @@ public struct SpecLoader {
         if chainHere.contains(where: { absolute($0) == absolute(base) }) {
             throw SpecError(file: file, issues: [SpecIssue(path: "extends", .extendsCycle(chain: chainHere + [base]))])
         }
-        let parent = try loadDocument(base, chain: chainHere, root: root, origins: &origins)
+        // A spec named by an absolute path is the author's explicit choice: its own relative `extends` stay inside its folder.
+        let parentRoot = relative.hasPrefix("/") ? directory(of: absolute(base)) : root
+        let parent = try loadDocument(base, chain: chainHere, root: parentRoot, origins: &origins)
         let own = document.removing("extends")
         for leaf in own.leaves() where !leaf.path.isEmpty {
             origins = origins.filter { !$0.key.hasPrefix(leaf.path + ".") }
@@ -111,9 +124,17 @@ public struct SpecLoader {
         return document
     }
 
+    /// `dataset.path` breaking `PathRule` (relative, and leading outside the working directory).
+    private func datasetPathIssue(_ spec: AblationSpec) -> SpecIssue? {
+        guard spec.dataset.params.values["path"] != nil, let path = try? spec.dataset.params.string("path") else { return nil }
+        let cwd = PathResolver.normalise(workingDirectory) ?? workingDirectory
+        return PathRule.staysInside(path, from: cwd, root: cwd) ? nil
+            : SpecIssue(path: "dataset.path", .pathEscapes(path: path, root: "the working directory"))
+    }
+
     /// The `name` key of `file` itself (not inherited), if it has one.
     private func ownNameKey(of file: String) throws -> String? {
-        let text = try String(contentsOfFile: absolute(file), encoding: .utf8)
+        let text = try SpecFile.read(file, at: absolute(file))
         if case .string(let n)? = try JSONParser.parse(text)["name"] { return n }
         return nil
     }

@@ -40,12 +40,18 @@ public enum SpecSections {
         ]),
         DatasetKind(name: "folder", doc: "a folder in the RRSIS-D layout (images/, masks/, a manifest)", parameters: [
             .string("path", default: nil, doc: "folder path, absolute or relative to the working directory"),
+            .choice("fingerprint", ["quick", "full"], default: "quick",
+                    doc: "how run keys identify the files: quick (index files' bytes, every file's size and mtime) or full (every file's bytes)"),
         ]),
         DatasetKind(name: "refsegrs", doc: "RefSegRS in its published layout", parameters: [
             .string("path", default: nil, doc: "dataset root, absolute or relative to the working directory"),
+            .choice("fingerprint", ["quick", "full"], default: "quick",
+                    doc: "how run keys identify the files: quick (index files' bytes, every file's size and mtime) or full (every file's bytes)"),
         ]),
         DatasetKind(name: "rrsisd", doc: "RRSIS-D in its published layout", parameters: [
             .string("path", default: nil, doc: "dataset root, absolute or relative to the working directory"),
+            .choice("fingerprint", ["quick", "full"], default: "quick",
+                    doc: "how run keys identify the files: quick (index files' bytes, every file's size and mtime) or full (every file's bytes)"),
         ]),
     ]
 

@@ -58,6 +58,8 @@ public struct SpecValidator {
         for n in cellNames where !seen.insert(n).inserted {
             issues.append(SpecIssue(path: "variants", .duplicate(what: "variant name", value: n)))
         }
+        issues += constraintIssues(base: baseModel, cells: cells, dataset: dataset)
+        issues += tokenLengthIssues(base: baseModel, cells: cells)
         var baseline = cellNames.first ?? ""
         if case .string(let b)? = document["baseline"] {
             baseline = b
@@ -78,6 +80,46 @@ public struct SpecValidator {
             specHash: SHA256.hex(CanonicalJSON.render(document)), document: document,
             dataset: dataset, baseModel: baseModel, train: train, seeds: seeds, cells: cells,
             baseline: baseline, report: report))
+    }
+
+    /// Broken declared rules (`ParameterConstraint`) of the base model and of every variant: each distinct
+    /// component choice is checked once; a variant's issue names the first variant that has the choice.
+    private func constraintIssues(base: ModelConfig?, cells: [Cell], dataset: DatasetSpec?) -> [SpecIssue] {
+        var imageSize: Int? = 64   // real datasets without the key are prepared at 64 pixels
+        if let dataset, dataset.params.values["imageSize"] != nil { imageSize = try? dataset.params.int("imageSize") }
+        if dataset == nil || (imageSize ?? 0) % 32 != 0 { imageSize = nil }   // a bad size is reported on its own
+        let context = ConstraintContext(imageSize: imageSize)
+        var issues: [SpecIssue] = []
+        var checked = Set<ComponentChoice>()
+        for slot in ComponentSlot.allCases {
+            if let choice = base?.choices[slot], checked.insert(choice).inserted {
+                issues += registry.constraintIssues(of: choice, context, variant: nil)
+            }
+        }
+        for cell in cells {
+            for slot in ComponentSlot.allCases {
+                if let choice = cell.model.choices[slot], checked.insert(choice).inserted {
+                    issues += registry.constraintIssues(of: choice, context, variant: cell.name)
+                }
+            }
+        }
+        return issues
+    }
+
+    /// The data is tokenised once per spec, at the base model's `model.text.params.maxLength`
+    /// (`RunData.forRunning`); a variant whose text encoder expects another length would fail at its
+    /// first step (shorter) or silently see fewer tokens than it claims (longer). One issue per length.
+    private func tokenLengthIssues(base: ModelConfig?, cells: [Cell]) -> [SpecIssue] {
+        guard let baseLength = try? base?.choices[.text]?.params.int("maxLength") else { return [] }
+        var reported = Set<Int>()
+        return cells.compactMap { cell in
+            guard let length = try? cell.model.choices[.text]?.params.int("maxLength"), length != baseLength,
+                  reported.insert(length).inserted else { return nil }
+            return SpecIssue(path: "variants", .constraint(
+                keys: ["model.text.params.maxLength", "variants"],
+                rule: "every variant tokenises expressions at the base model's maxLength (the data is prepared once per spec)",
+                found: "maxLength \(length) differs from the base model's \(baseLength)", variant: cell.name))
+        }
     }
 
     /// Whether `name` is usable as a results folder name on every platform.

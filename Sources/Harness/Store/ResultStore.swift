@@ -9,6 +9,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case cannotOpen(path: String, reason: String)
     /// A write named a run that was never begun.
     case unknownRun(runKey: String)
+    /// The path names something other than a regular file (a folder, a FIFO, a device).
+    case notAFile(path: String, found: String)
 
     public var description: String {
         switch self {
@@ -19,6 +21,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "Cannot open the results database \(path): \(reason)."
         case let .unknownRun(key):
             return "Run \(key) is not in the store; call beginRun before recording epochs or finishing it."
+        case let .notAFile(path, found):
+            return "The results database \(path) is \(found), not a database file. Point --store at a .sqlite file written by FIABench."
         }
     }
 }
@@ -32,13 +36,35 @@ public final class ResultStore: Sendable {
     /// The database file.
     public let path: String
     let pool: DatabasePool
+    /// Whether this handle was opened by `ResultStore.reading(_:)`: every write fails, and the file is never changed.
+    public let isReadOnly: Bool
+    /// An upgraded private copy that `pool` reads instead of `path` (an older-schema store opened read-only); removed on deinit.
+    private let temporaryCopy: String?
 
-    /// Opens (creating the file and its folder if needed) and migrates the store. Several processes may
-    /// open one file at once: switching a new file to WAL and migrating it are retried while another
-    /// process holds the lock or has just applied the same migration (for up to `openTimeout` seconds).
-    /// - Throws: `StoreError.newerSchema` for a database from a newer schema (it is left untouched).
+    /// A handle on an opened pool (see `ResultStore.reading(_:)`).
+    init(path: String, pool: DatabasePool, readOnly: Bool, temporaryCopy: String?) {
+        self.path = path; self.pool = pool; self.isReadOnly = readOnly; self.temporaryCopy = temporaryCopy
+    }
+
+    deinit {
+        guard let temporaryCopy else { return }
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporaryCopy + suffix) }
+    }
+
+    /// Opens for writing (creating the file and its folder if needed) and migrates the store. Several
+    /// processes may open one file at once: switching a new file to WAL and migrating it are retried while
+    /// another process holds the lock or has just applied the same migration (for up to `openTimeout`
+    /// seconds). Commands that only read use `ResultStore.reading(_:)` instead.
+    /// - Throws: `StoreError.newerSchema` for a database from a newer schema (checked through a read-only
+    ///   connection first, so the file is left byte-for-byte untouched), `.notAFile` for a folder or device.
     public init(path: String = ResultStore.defaultPath) throws {
         self.path = path
+        isReadOnly = false
+        temporaryCopy = nil
+        if FileManager.default.fileExists(atPath: path) {
+            try Self.requireRegularFile(path)
+            try Self.refuseNewerSchema(path)
+        }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

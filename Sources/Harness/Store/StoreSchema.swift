@@ -27,6 +27,9 @@ import GRDB
 ///
 /// Child rows reference `runs` with ON DELETE CASCADE, so restarting a run clears its old curves and results.
 enum StoreSchema {
+    /// Identifiers of every migration this build knows (a store carrying all of them needs no upgrade).
+    static var migrationIdentifiers: Set<String> { Set(migrator.migrations) }
+
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1_initial") { db in

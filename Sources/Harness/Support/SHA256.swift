@@ -1,3 +1,5 @@
+import CHash
+
 /// SHA-256 (FIPS 180-4), self-contained so the harness needs no crypto library. Used for run keys,
 /// config hashes and spec hashes — identities, not security.
 public struct SHA256 {
@@ -5,68 +7,66 @@ public struct SHA256 {
     private var buffer: [UInt8] = []
     private var length: UInt64 = 0
 
-    private static let k: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-    ]
-
     public init() {}
 
     /// Feeds more bytes.
     public mutating func update<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
-        for b in bytes {
-            buffer.append(b)
-            length &+= 1
-            if buffer.count == 64 { compress(buffer); buffer.removeAll(keepingCapacity: true) }
+        let array = Array(bytes)
+        array.withUnsafeBufferPointer { update($0) }
+    }
+
+    /// Buffers partial blocks; whole blocks go to the C block function (`CHash`, optimised in every build).
+    private mutating func update(_ bytes: UnsafeBufferPointer<UInt8>) {
+        length &+= UInt64(bytes.count)
+        var i = 0
+        if !buffer.isEmpty {
+            let take = Swift.min(64 - buffer.count, bytes.count)
+            buffer.append(contentsOf: bytes[0..<take])
+            i = take
+            guard buffer.count == 64 else { return }
+            let block = buffer
+            block.withUnsafeBufferPointer { compress($0.baseAddress!, blocks: 1) }
+            buffer.removeAll(keepingCapacity: true)
         }
+        let whole = (bytes.count - i) / 64
+        if whole > 0, let base = bytes.baseAddress {
+            compress(base + i, blocks: whole)
+            i += 64 * whole
+        }
+        buffer.append(contentsOf: bytes[i...])
     }
 
     /// The 32-byte digest of everything fed so far.
     public func finalize() -> [UInt8] {
         var copy = self
         let bitLength = length &* 8
-        copy.buffer.append(0x80)
-        while copy.buffer.count % 64 != 56 { copy.buffer.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { copy.buffer.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        for start in stride(from: 0, to: copy.buffer.count, by: 64) { copy.compress(Array(copy.buffer[start..<start + 64])) }
-        return copy.h.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * UInt32($0))) } }
+        // Padding: 0x80, zeros up to 56 mod 64, then the bit length big-endian (one or two blocks).
+        var tail = [UInt8](repeating: 0, count: buffer.count < 56 ? 64 : 128)
+        for (i, b) in buffer.enumerated() { tail[i] = b }
+        tail[buffer.count] = 0x80
+        for i in 0..<8 { tail[tail.count - 1 - i] = UInt8(truncatingIfNeeded: bitLength >> UInt64(8 * i)) }
+        tail.withUnsafeBufferPointer { copy.compress($0.baseAddress!, blocks: $0.count / 64) }
+        var digest = [UInt8](repeating: 0, count: 32)
+        for (i, word) in copy.h.enumerated() {
+            digest[4 * i] = UInt8(truncatingIfNeeded: word >> 24); digest[4 * i + 1] = UInt8(truncatingIfNeeded: word >> 16)
+            digest[4 * i + 2] = UInt8(truncatingIfNeeded: word >> 8); digest[4 * i + 3] = UInt8(truncatingIfNeeded: word)
+        }
+        return digest
     }
 
-    private mutating func compress(_ block: [UInt8]) {
-        var w = [UInt32](repeating: 0, count: 64)
-        for t in 0..<16 {
-            w[t] = UInt32(block[4 * t]) << 24 | UInt32(block[4 * t + 1]) << 16 | UInt32(block[4 * t + 2]) << 8 | UInt32(block[4 * t + 3])
-        }
-        func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
-        for t in 16..<64 {
-            let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-            let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-            w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-        }
-        var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
-        for t in 0..<64 {
-            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-            let ch = (e & f) ^ (~e & g)
-            let t1 = hh &+ s1 &+ ch &+ Self.k[t] &+ w[t]
-            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-            let maj = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = s0 &+ maj
-            hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-        }
-        h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
+    private mutating func compress(_ blocks: UnsafePointer<UInt8>, blocks count: Int) {
+        h.withUnsafeMutableBufferPointer { fia_sha256_blocks($0.baseAddress!, blocks, count) }
     }
 
     /// Lower-case hex digest of `bytes`.
     public static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
         var hasher = SHA256()
         hasher.update(bytes)
-        return hasher.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in hasher.finalize() { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 15)]) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Lower-case hex digest of the UTF-8 bytes of `text`.

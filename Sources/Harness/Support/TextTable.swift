@@ -19,10 +19,20 @@ public enum TextTable {
                 let cell = i < row.count ? row[i] : ""
                 let pad = String(repeating: " ", count: widths[i] - width(cell))
                 return rightAligned.contains(i) ? pad + cell : cell + pad
-            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            }.joined(separator: "  ").trimmingTrailingSpaces
         }
         var out = line(header) + "\n" + widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ") + "\n"
         for row in rows.dropFirst() { out += line(row) + "\n" }
         return out
+    }
+}
+
+extension String {
+    /// The string without trailing spaces (a plain scan: a regular expression per line dominated the
+    /// rendering of long tables).
+    var trimmingTrailingSpaces: String {
+        var end = endIndex
+        while end > startIndex, self[index(before: end)] == " " { end = index(before: end) }
+        return String(self[..<end])
     }
 }

@@ -98,14 +98,14 @@ import Testing
         #expect("\(error)".contains("dataset.path: no folder"))
     }
 
-    @Test func nonUTF8SpecIsUnreadableNotACrash() throws {
+    @Test func nonUTF8SpecNamesTheByteAndWhereItIs() throws {
         let w = try HostileWorkspace()
         defer { w.remove() }
         var runner = try w.runner("")
         try Data([0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0x31, 0x7D]).write(to: URL(fileURLWithPath: runner.specPath))
         runner.output = { _ in }
         let issue = try HostileWorkspace.issue(try w.failure(of: runner))
-        guard case .unreadable = issue.problem else { Issue.record("\(issue)"); return }
-        #expect(issue.file.hasSuffix("bad.json"))
+        #expect(issue.problem == .notUTF8(path: runner.specPath, byte: 0xFF, offset: 2, line: 1, column: 3), "\(issue)")
+        #expect(issue.file.hasSuffix("bad.json") && "\(issue)".contains("expected UTF-8") && "\(issue)".contains("save the file as UTF-8"))
     }
 }

@@ -49,7 +49,7 @@ struct HostileWorkspace {
     /// Every row of every table of a store that opens, as text: its content, whatever SQLite's header
     /// counters do when a connection opens and closes. Nil when it does not open (then bytes are compared).
     static func rows(_ path: String) -> Data? {
-        guard let store = try? ResultStore(path: path) else { return nil }
+        guard let store = try? ResultStore.reading(path) else { return nil }
         return try? store.pool.read { db in
             let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             let dump = try tables.map { table in
