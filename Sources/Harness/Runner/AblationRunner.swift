@@ -124,6 +124,7 @@ public struct AblationRunner {
             let steps = (data.train.count + plan.spec.train.batchSize - 1) / plan.spec.train.batchSize
             progress.runStarted(index: index, cell: run.cell.name, seed: run.seed, stepsPerEpoch: steps)
             let outcome = try trainer.run(model) { points in try store.recordEpoch(runKey: run.runKey, points: points) }
+            try store.recordSamples(runKey: run.runKey, outcome.samples)
             try store.finishRun(runKey: run.runKey, metrics: outcome.metrics, costs: outcome.costs, predictions: outcome.predictions)
             progress.runFinished(summary: outcome.summary)
         } catch {
