@@ -28,20 +28,24 @@ public enum HarnessCommands {
 
     /// `ablate plan SPEC`: the runs, their keys, which are done in `storePath` (read only if it exists;
     /// planning never creates a database) and the estimates: `estimate`'s (model-based), else those
-    /// measured on finished runs of the same cell.
+    /// measured on finished runs of the same cell; then the resolution the seeds buy (`PlannedResolution`).
     public static func plan(spec path: String, overrides: [String] = [], storePath: String = ResultStore.defaultPath,
                             commit: String? = nil, estimate: ((Cell) -> Estimate?)? = nil) throws -> String {
         let spec = try SpecLoader().load(path, overrides: overrides)
         let plan = Plan(spec, commit: commit)
         var statuses: [String: RunStatus] = [:]
         var stored: [Int: Estimate] = [:]
+        var resolution: PlannedResolution?
         if FileManager.default.fileExists(atPath: storePath) {
             let store = try ResultStore(path: storePath)
             statuses = try store.statuses(of: plan.runs.map(\.runKey))
             stored = try StoredEstimates.collect(plan, store: store)
+            resolution = try PlannedResolution.measured(plan, store: store)
         }
         let modelBased = estimate ?? RunEstimates.macs(spec)
+        let samples = (try? spec.dataset.params.int(spec.report.split)) ?? 400
         return PlanRenderer(estimate: StoredEstimates.combine(modelBased, stored: stored)).render(plan, statuses: statuses)
+            + "\n" + (resolution ?? .defaults(samples: samples)).render(plannedSeeds: spec.seeds.count, metric: spec.report.primary)
     }
 
     /// `ablate report SPEC`: builds the tables from the store alone and writes them under
