@@ -1,4 +1,5 @@
 import Foundation
+import RRSISData
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -19,6 +20,8 @@ public enum HarnessCommands {
         }
         out += "\ntrain:\n" + SpecSections.train.map { "      " + describe($0) }.joined(separator: "\n") + "\n"
         out += "\nreport:\n" + SpecSections.report.map { "      " + describe($0) }.joined(separator: "\n") + "\n"
+        out += "\ncontrols (optional list; each adds a row of the baseline's model on rewritten expressions):\n"
+            + ExpressionControl.allCases.map { "      \($0.rawValue) — \($0.doc)" }.joined(separator: "\n") + "\n"
         return out
     }
 
