@@ -68,6 +68,9 @@ public struct SpecValidator {
         }
 
         let controls = validateControls(document["controls"], &issues)
+        for c in controls where cellNames.contains(Self.controlName(c.element)) {
+            issues.append(SpecIssue(path: "controls[\(c.offset)]", .duplicate(what: "variant name", value: Self.controlName(c.element))))
+        }
         if let base = cells.first(where: { $0.name == baseline }) {
             cells += controls.map { Cell(index: cells.count + ($0.offset), name: Self.controlName($0.element), model: base.model, control: $0.element) }
         }

@@ -28,6 +28,11 @@ struct ControlsTests {
         let message = SpecError(file: "test.json", issues: issues).description
         #expect(message.contains("text-blnd") && message.contains("position-blind") && message.contains("text-blind"))
         #expect(Fixtures.issues(try Fixtures.alignment { try $0.set("controls", #""text-blind""#) }).map(\.path) == ["controls"])
+        // A variant already named like a control row would make two rows of one name.
+        let clash = Fixtures.issues(try Fixtures.alignment {
+            try $0.set("controls", #"["text-blind"]"#).set("variants.rows.2.name", #""Control: text-blind""#)
+        })
+        #expect(clash.map(\.path) == ["controls[0]"])
     }
 
     static func samples(_ expressions: [String]) -> [RRSISSample] {
