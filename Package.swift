@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "RRSISDataTests", dependencies: ["RRSISData", "TensorEngine", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RRSISModelsTests", dependencies: ["RRSISModels", "TestSupport"]),
-        .testTarget(name: "HarnessTests", dependencies: ["Harness", "TestSupport"], exclude: ["Golden", "Specs"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "TestSupport"], exclude: ["Golden", "Specs", "Stats/bootstrap_reference.py"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import RRSISData
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -19,6 +20,8 @@ public enum HarnessCommands {
         }
         out += "\ntrain:\n" + SpecSections.train.map { "      " + describe($0) }.joined(separator: "\n") + "\n"
         out += "\nreport:\n" + SpecSections.report.map { "      " + describe($0) }.joined(separator: "\n") + "\n"
+        out += "\ncontrols (optional list; each adds a row of the baseline's model on rewritten expressions):\n"
+            + ExpressionControl.allCases.map { "      \($0.rawValue) — \($0.doc)" }.joined(separator: "\n") + "\n"
         return out
     }
 
@@ -29,17 +32,20 @@ public enum HarnessCommands {
     /// `ablate plan SPEC`: the runs, their keys, which are done in `storePath` (read only if it exists;
     /// planning never creates a database) and the estimates: `estimate`'s (by default model-based, for
     /// the first `RunEstimates.maximumModelEstimates` variants), else those measured on finished runs of
-    /// the same cell. Planning time grows linearly with the number of runs.
+    /// the same cell; then the resolution the seeds buy (`PlannedResolution`). Planning time grows linearly
+    /// with the number of runs.
     public static func plan(spec path: String, overrides: [String] = [], storePath: String = ResultStore.defaultPath,
                             commit: String? = nil, estimate: ((Cell) -> Estimate?)? = nil) throws -> String {
         let spec = try SpecLoader().load(path, overrides: overrides)
         let plan = Plan(spec, commit: commit)
         var statuses: [String: RunStatus] = [:]
         var stored: [Int: Estimate] = [:]
+        var resolution: PlannedResolution?
         if FileManager.default.fileExists(atPath: storePath) {
             let store = try ResultStore.reading(storePath)
             statuses = try store.statuses(of: plan.runs.map(\.runKey))
             stored = try StoredEstimates.collect(plan, store: store)
+            resolution = try PlannedResolution.measured(plan, store: store)
         }
         let modelBased = estimate ?? RunEstimates.limited(RunEstimates.macs(spec))
         var text = PlanRenderer(estimate: StoredEstimates.combine(modelBased, stored: stored)).render(plan, statuses: statuses)
@@ -47,7 +53,8 @@ public enum HarnessCommands {
             text += "note: GMACs are estimated for the first \(RunEstimates.maximumModelEstimates) variants only (each estimate builds the "
                 + "model); the others show figures measured on their finished runs.\n"
         }
-        return text
+        let samples = (try? spec.dataset.params.int(spec.report.split)) ?? 400
+        return text + "\n" + (resolution ?? .defaults(samples: samples)).render(plannedSeeds: spec.seeds.count, metric: spec.report.primary)
     }
 
     /// `ablate report SPEC`: builds the tables from the store alone and writes them under

@@ -68,6 +68,9 @@ public enum RunComparer {
     struct Measured {
         var metrics: [String: Double]
         var costs: [String: CostRecord]
+        /// The run's seed and per-sample results on the compared split (empty for runs stored before schema v4).
+        var seed = 0
+        var samples: [SampleResult] = []
     }
 
     /// The runs of one cell config (spec name + config hash) at each commit, by seed.
@@ -137,12 +140,14 @@ public enum RunComparer {
         }
         var costs: [String: CostRecord] = [:]
         for c in try store.costs(runKey: run.record.runKey) { costs[c.component] = c }
-        return Measured(metrics: metrics, costs: costs)
+        return Measured(metrics: metrics, costs: costs, seed: run.record.seed,
+                        samples: try store.samples(runKey: run.record.runKey, split: split))
     }
 
     static func quality(_ pairs: [(base: Measured, head: Measured)], _ at: (spec: String, cell: String),
                         _ options: CompareOptions) -> [Finding] {
-        Metric.allCases.compactMap { metric in
+        let paired = pairedDeltas(pairs, options)
+        return Metric.allCases.compactMap { metric in
             let b = pairs.compactMap { $0.base.metrics[metric.name] }.map { 100 * $0 }
             let h = pairs.compactMap { $0.head.metrics[metric.name] }.map { 100 * $0 }
             if b.isEmpty && h.isEmpty { return nil }
@@ -150,6 +155,7 @@ public enum RunComparer {
                             change: "", evidence: "", verdict: .missing)
             guard !b.isEmpty, !h.isEmpty else { f.evidence = "metric not recorded at \(b.isEmpty ? "base" : "head")"; return f }
             f.change = Format.signed(SeedStats.mean(h) - SeedStats.mean(b), 2) + " pt"
+            if let d = paired[metric] { return pairedFinding(f, d, options) }
             guard let w = SeedStats.welch(b, h) else {
                 f.verdict = .insufficientSeeds
                 f.evidence = "\(min(b.count, h.count)) seed\(min(b.count, h.count) == 1 ? "" : "s") on a side; need 2"

@@ -9,6 +9,8 @@ public struct SegmentationEvaluator: Sendable {
     public private(set) var overall = IoUAccumulator()
     /// Per tag, keyed `"name=value"` (`"scale=small"`, `"positionNeeded=true"`, `"category=ship"`).
     public private(set) var byTag: [String: IoUAccumulator] = [:]
+    /// Every sample added with an id, in the order added (split left empty; see `sampleResults(split:)`).
+    private var perSample: [SampleResult] = []
 
     public init() {}
 
@@ -30,7 +32,7 @@ public struct SegmentationEvaluator: Sendable {
 
     /// Adds one sample from two-class logits laid out channel-major, `[2, pixels]` (background logits then
     /// target logits), as a slice of a `[B, 2, H, W]` output.
-    public mutating func add(classLogits: ArraySlice<Float>, target: ArraySlice<UInt8>, tags: [String: String] = [:]) {
+    public mutating func add(classLogits: ArraySlice<Float>, target: ArraySlice<UInt8>, tags: [String: String] = [:], id: String? = nil) {
         let n = target.count
         precondition(classLogits.count == 2 * n, "SegmentationEvaluator: \(classLogits.count) logits for \(n) pixels; expected [2, \(n)]")
         let b = classLogits.startIndex, t = target.startIndex
@@ -41,7 +43,7 @@ public struct SegmentationEvaluator: Sendable {
             if pf && tf { i += 1 }
             if pf || tf { u += 1 }
         }
-        add(intersection: i, union: u, tags: tags)
+        add(intersection: i, union: u, tags: tags, id: id)
     }
 
     /// Adds one sample from a single target-logit map (target iff logit > 0), `[pixels]`.
@@ -51,14 +53,15 @@ public struct SegmentationEvaluator: Sendable {
     }
 
     /// Adds a batch of two-class logits `[B, 2, H, W]` (flattened) with targets `[B, H, W]` and one tag
-    /// dictionary per sample (or none).
-    public mutating func addBatch(classLogits: [Float], targets: [UInt8], batch: Int, tags: [[String: String]] = []) {
+    /// dictionary and one sample id per sample (or none; samples with an id are kept for `sampleResults`).
+    public mutating func addBatch(classLogits: [Float], targets: [UInt8], batch: Int, tags: [[String: String]] = [], ids: [String] = []) {
         precondition(batch > 0 && targets.count % batch == 0, "SegmentationEvaluator: \(targets.count) target pixels do not split into \(batch) samples")
         precondition(tags.isEmpty || tags.count == batch, "SegmentationEvaluator: \(tags.count) tag sets for a batch of \(batch)")
+        precondition(ids.isEmpty || ids.count == batch, "SegmentationEvaluator: \(ids.count) sample ids for a batch of \(batch)")
         let n = targets.count / batch
         for s in 0..<batch {
             add(classLogits: classLogits[(2 * n * s)..<(2 * n * (s + 1))], target: targets[(n * s)..<(n * (s + 1))],
-                tags: tags.isEmpty ? [:] : tags[s])
+                tags: tags.isEmpty ? [:] : tags[s], id: ids.isEmpty ? nil : ids[s])
         }
     }
 
@@ -73,10 +76,20 @@ public struct SegmentationEvaluator: Sendable {
         }
     }
 
-    /// Adds a sample by its intersection and union directly.
-    public mutating func add(intersection: Int, union: Int, tags: [String: String] = [:]) {
+    /// Adds a sample by its intersection and union directly; with an `id`, the sample is also kept for
+    /// `sampleResults(split:)`.
+    public mutating func add(intersection: Int, union: Int, tags: [String: String] = [:], id: String? = nil) {
         overall.add(intersection: intersection, union: union)
         for (name, value) in tags { byTag["\(name)=\(value)", default: IoUAccumulator()].add(intersection: intersection, union: union) }
+        if let id {
+            perSample.append(SampleResult(split: "", sampleID: id, intersection: intersection, union: union,
+                                          tags: tags.map { "\($0.key)=\($0.value)" }.sorted()))
+        }
+    }
+
+    /// The samples added with an id, as `sample_results` rows of `split`, in the order added.
+    public func sampleResults(split: String) -> [SampleResult] {
+        perSample.map { var r = $0; r.split = split; return r }
     }
 
     /// The metrics as store rows for `split`: the whole split (tag `nil`), then each tag in sorted order.

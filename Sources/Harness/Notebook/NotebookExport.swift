@@ -100,7 +100,7 @@ enum PythonCells {
             """
     }
 
-    /// The cell that loads the numbers behind figure `stem` (`curves`, `bars`, `breakdown`, `qualitative`).
+    /// The cell that loads the numbers behind figure `stem` (`curves`, `bars`, `deltas`, `breakdown`, `qualitative`).
     static func source(for stem: String, plan: Plan) -> String {
         switch stem {
         case "curves":
@@ -129,6 +129,22 @@ enum PythonCells {
                 # The primary metric per sample tag (percent), mean over seeds: one row per tag, one column per variant.
                 tagged = metrics[(metrics["split"] == SPLIT) & metrics["tag"].notna() & (metrics["name"] == PRIMARY)]
                 tagged.assign(value=100 * tagged["value"]).pivot_table(index="tag", columns="cell_name", values="value", aggfunc="mean")
+
+                """
+        case "deltas":
+            return """
+                # Per-sample results (sample_results): each run's metrics recomputed from its samples, then the observed
+                # Δ of seed means vs the baseline (percent points). The intervals in the figure come from the paired
+                # two-level bootstrap of Sources/Harness/Stats/PairedBootstrap.swift (2000 resamples, seed 20261201).
+                BASELINE = \(python(plan.spec.baseline))
+                samples = pd.read_sql_query(
+                    "SELECT s.run_key, r.cell_index, r.cell_name, r.seed, s.sample_id, s.intersection, s.union_px, s.iou "
+                    "FROM sample_results s JOIN runs r USING (run_key) WHERE r.spec_name = ? AND s.split = ?", con, params=(SPEC, SPLIT))
+                samples = samples[samples["run_key"].isin(runs["run_key"])]
+                per_run = samples.groupby(["cell_index", "cell_name", "seed"]).apply(
+                    lambda g: pd.Series({"mIoU": 100 * g["iou"].mean(), "oIoU": 100 * g["intersection"].sum() / max(g["union_px"].sum(), 1)}))
+                means = per_run.groupby(["cell_index", "cell_name"]).mean()
+                means - means.xs(BASELINE, level="cell_name").iloc[0]
 
                 """
         case "qualitative":

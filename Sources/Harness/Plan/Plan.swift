@@ -40,8 +40,11 @@ public struct Plan: Sendable {
     }
 
     /// The resolved config of `cell`: dataset, model and training recipe (not the seed, not display names).
+    /// A control cell adds `"control": "text-blind"` (so it has its own run keys; other cells' keys are unchanged).
     public static func config(of cell: Cell, in spec: AblationSpec) -> JSONValue {
-        .object([("dataset", spec.dataset.json), ("model", cell.model.json), ("train", spec.train.params.json)])
+        var entries: [(String, JSONValue)] = [("dataset", spec.dataset.json), ("model", cell.model.json), ("train", spec.train.params.json)]
+        if let control = cell.control { entries.append(("control", .string(control.rawValue))) }
+        return .object(entries)
     }
 
     /// Renders `config(of:in:)` canonically, the dataset and training sections once and each distinct

@@ -2,7 +2,8 @@ import Foundation
 import RRSISData
 
 /// The figures of a spec's report, from the store alone (and, for the qualitative panel, the dataset's test
-/// images): `curves.png` (training loss and val mIoU per epoch), `bars.png` (mIoU and oIoU per variant),
+/// images): `curves.png` (training loss and val mIoU per epoch), `bars.png` (mIoU and oIoU per variant), `deltas.png` (paired Δ vs the baseline with intervals, when runs
+/// stored per-sample results),
 /// `breakdown.png` (the primary metric per sample tag) and `qualitative.png` (predicted masks). Only the
 /// plan's finished runs count, as in the tables; a figure without data is left out, never drawn empty.
 public enum ReportPlots {
@@ -28,6 +29,10 @@ public enum ReportPlots {
         if let f = bars(table) {
             let split = table.split.prefix(1).uppercased() + table.split.dropFirst()
             figures.append(Rendered(file: "bars.png", caption: "\(split) mIoU and oIoU per variant", png: try f.render().png()))
+        }
+        if let f = deltas(table) {
+            figures.append(Rendered(file: "deltas.png", caption: "Paired difference from the baseline with 95% intervals",
+                                    png: try f.render().png()))
         }
         if let breakdown, let f = self.breakdown(breakdown) {
             figures.append(Rendered(file: "breakdown.png", caption: "\(breakdown.primary.name) by sample tag", png: try f.render().png()))

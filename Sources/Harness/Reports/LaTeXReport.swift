@@ -10,7 +10,8 @@ public enum LaTeXReport {
             var cells = [escape(row.name) + (row.isBaseline ? " (baseline)" : ""), "\(row.finishedSeeds.count)/\(row.plannedSeeds.count)"]
             for (c, column) in table.columns.enumerated() {
                 let text = table.text(row: row, column: column)
-                    .replacingOccurrences(of: " ± ", with: "\\,\\pm\\,").replacingOccurrences(of: "—", with: "--")
+                    .replacingOccurrences(of: " ± ", with: "\\,\\pm\\,").replacingOccurrences(of: " [", with: "\\;[")
+                    .replacingOccurrences(of: ", ", with: ",\\,").replacingOccurrences(of: " (Δ ", with: "\\;(\\Delta\\,").replacingOccurrences(of: "—", with: "--")
                     .replacingOccurrences(of: "†", with: "^{\\dagger}").replacingOccurrences(of: "~", with: "^{\\sim}")
                 let math = text == "--" ? text : "$" + text + "$"
                 // \textbf does not reach into math mode; \boldmath does (digits and ±).
@@ -22,7 +23,8 @@ public enum LaTeXReport {
     }
 
     private static func title(_ column: ReportColumn) -> String {
-        column.id == ReportTable.deltaColumn
+        if column.id == ReportTable.pImproveColumn { return "$P(\\Delta>0)$" }
+        return column.id == ReportTable.deltaColumn
             ? "$\\Delta$ " + escape(String(column.title.dropFirst(2)))
             : escape(column.title)
     }

@@ -1,5 +1,6 @@
 /// Builds a `ReportTable` for a plan from the store alone (no training): the plan's finished runs,
-/// grouped by variant, with mean ± sample std over seeds of every metric and cost.
+/// grouped by variant, with mean ± sample std over seeds of every metric and cost, and — when the runs
+/// stored per-sample results — the paired bootstrap Δ of every metric vs the baseline (`PairedDeltas`).
 ///
 /// Only runs whose keys the current plan produces are used, so runs of an earlier version of the spec
 /// (other epochs, other components) never leak into the table.
@@ -45,6 +46,21 @@ public enum ReportBuilder {
                     rows[i].deltaEvidence = DeltaEvidence.classify(stats, base.cells[options.primary.name]!)
                 }
             }
+        }
+        // Paired intervals from per-sample results, when the store has them (runs from schema v4 on).
+        let samples = try PairedDeltas.samplesByCell(plan, store: store, split: options.split, statuses: statuses)
+        if let baseSamples = samples[plan.spec.baseline] {
+            for i in rows.indices where !rows[i].isBaseline {
+                let paired = PairedDeltas.percentPoints(baseline: baseSamples, variant: samples[rows[i].name] ?? [])
+                guard let primary = paired[options.primary] else { continue }
+                rows[i].paired = paired
+                rows[i].intervals[ReportTable.deltaColumn] = primary
+                rows[i].cells[ReportTable.pImproveColumn] = SeedStatistics(values: [(seed: -1, value: primary.pImprove)])
+            }
+        }
+        if rows.contains(where: { !$0.paired.isEmpty }), let at = columns.firstIndex(where: { $0.id == ReportTable.deltaColumn }) {
+            columns.insert(ReportColumn(id: ReportTable.pImproveColumn, title: "P(Δ>0)", polarity: .unranked, decimals: 2,
+                                        showsSpread: false), at: at + 1)
         }
         return ReportTable(specName: plan.spec.name, description: plan.spec.description, split: options.split,
                            checkpoint: plan.spec.train.checkpoint.rawValue, primary: options.primary,

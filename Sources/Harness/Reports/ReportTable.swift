@@ -54,6 +54,11 @@ public struct ReportRow: Equatable, Sendable {
     public var cells: [String: SeedStatistics]
     /// How much the Δ vs baseline can be trusted (nil for the baseline or without data).
     public var deltaEvidence: DeltaEvidence? = nil
+    /// Paired Δ vs baseline of every metric, percentage points (`PairedDeltas`); empty for the baseline or
+    /// without per-sample results.
+    public var paired: [Metric: PairedDelta] = [:]
+    /// Column id → paired Δ interval shown in that cell (the Δ column, or a breakdown tag), percentage points.
+    public var intervals: [String: PairedDelta] = [:]
 }
 
 /// Whether a difference of means over seeds is more than seed noise. Short trainings are noisy, so a
@@ -104,6 +109,11 @@ public struct ReportTable: Equatable, Sendable {
 
     /// Id of the Δ column.
     public static let deltaColumn = "delta"
+    /// Id of the P(Δ > 0) column (probability of improvement of the primary metric), present with paired intervals.
+    public static let pImproveColumn = "pImprove"
+
+    /// Whether any row carries paired intervals.
+    public var hasPairedDeltas: Bool { rows.contains { !$0.paired.isEmpty || !$0.intervals.isEmpty } }
 
     /// Row indices holding the best mean of `column` at the displayed precision (ties all count); empty for
     /// unranked columns, when fewer than two rows have a value, or when every row ties.
@@ -123,11 +133,15 @@ public struct ReportTable: Equatable, Sendable {
         return winners.count == rounded.count ? [] : Set(winners)
     }
 
-    /// The text of a cell: `71.23 ± 0.45` (`71.23` for a single seed), signed for Δ, "—" without data.
+    /// The text of a cell: `71.23 ± 0.45` (`71.23` for a single seed), signed for Δ, "—" without data. A Δ cell
+    /// with a paired interval reads `+1.23 [+0.40, +2.10]`; another cell with one appends ` (Δ +1.23 [+0.40, +2.10])`.
     public func text(row: ReportRow, column: ReportColumn) -> String {
+        if column.id == Self.deltaColumn, let d = row.intervals[column.id] { return PairedDeltas.text(d, decimals: column.decimals) }
         guard let stats = row.cells[column.id], let mean = stats.mean else { return "—" }
         if column.id == Self.deltaColumn { return Format.signed(mean, column.decimals) + (row.deltaEvidence?.mark ?? "") }
-        guard column.showsSpread, let std = stats.std else { return Format.fixed(mean, column.decimals) }
-        return Format.fixed(mean, column.decimals) + " ± " + Format.fixed(std, column.decimals)
+        if column.id == Self.pImproveColumn { return Format.fixed(mean, 2) }
+        let interval = row.intervals[column.id].map { " (Δ " + PairedDeltas.text($0, decimals: column.decimals) + ")" } ?? ""
+        guard column.showsSpread, let std = stats.std else { return Format.fixed(mean, column.decimals) + interval }
+        return Format.fixed(mean, column.decimals) + " ± " + Format.fixed(std, column.decimals) + interval
     }
 }

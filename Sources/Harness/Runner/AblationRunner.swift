@@ -69,7 +69,14 @@ public struct AblationRunner {
                + "\(done) already finished in \(storePath), \(pending.count) to train\n")
 
         if !pending.isEmpty {
-            let data = try RunData.forRunning(spec, resultsRoot: resultsRoot, warn: output)
+            // Control rows train on rewritten expressions: their data is prepared once per control, when first needed.
+            var dataByControl: [ExpressionControl?: RunData] = [nil: try RunData.forRunning(spec, resultsRoot: resultsRoot, warn: output)]
+            func data(for run: PlannedRun) throws -> RunData {
+                if let d = dataByControl[run.cell.control] { return d }
+                let d = try RunData.forRunning(spec, resultsRoot: resultsRoot, control: run.cell.control, warn: { _ in })
+                dataByControl[run.cell.control] = d
+                return d
+            }
             let environment = RunEnvironment.current()
             let progress = ProgressReporter(totalRuns: pending.count, epochsPerRun: spec.train.epochs)
             let signals = stopsOnSignals ? SignalInterrupter(raising: interruption) : nil
@@ -93,7 +100,7 @@ public struct AblationRunner {
                     }
                     trained += 1
                     do {
-                        try train(run, index: trained, plan: plan, data: data, store: store, progress: progress)
+                        try train(run, index: trained, plan: plan, data: try data(for: run), store: store, progress: progress)
                     } catch is TrainingStopped {
                         throw interrupted(plan, store)
                     }
@@ -139,6 +146,7 @@ public struct AblationRunner {
             let steps = recipe.dropLast && n >= recipe.batchSize ? n / recipe.batchSize : (n + recipe.batchSize - 1) / recipe.batchSize
             progress.runStarted(index: index, cell: run.cell.name, seed: run.seed, stepsPerEpoch: steps)
             let outcome = try trainer.run(model) { points in try store.recordEpoch(runKey: run.runKey, points: points) }
+            try store.recordSamples(runKey: run.runKey, outcome.samples)
             try store.finishRun(runKey: run.runKey, metrics: outcome.metrics, costs: outcome.costs, predictions: outcome.predictions)
             progress.runFinished(summary: outcome.summary)
         } catch {

@@ -32,9 +32,17 @@ public struct RunData {
 
     /// Resolves `spec.dataset` to a source, loads (or generates) it and prepares the arrays.
     /// - Parameters: maxLength tokens per expression (the text encoder's); cacheRoot for generated data.
-    public init(_ spec: AblationSpec, maxLength: Int, cacheRoot: URL?) throws {
+    /// With a `control`, every split's expressions are rewritten by it (`ExpressionControl`) before the
+    /// vocabulary is built and the text prepared.
+    public init(_ spec: AblationSpec, maxLength: Int, cacheRoot: URL?, control: ExpressionControl? = nil) throws {
         source = try Self.source(spec, cacheRoot: cacheRoot)
-        let (splits, report) = try source.load(imageSize: try Self.loadSize(spec))
+        var (splits, report) = try source.load(imageSize: try Self.loadSize(spec))
+        if let control {
+            let decoupler = PhraseDecoupler(classList: source.classList)
+            splits.train = control.apply(splits.train, decoupler: decoupler, split: .train)
+            splits.val = control.apply(splits.val, decoupler: decoupler, split: .val)
+            splits.test = control.apply(splits.test, decoupler: decoupler, split: .test)
+        }
         self.report = report
         for (name, samples) in [("train", splits.train), ("val", splits.val), ("test", splits.test)] where samples.isEmpty {
             // Name what was skipped: an empty split is usually a manifest whose records were all rejected.
@@ -51,9 +59,11 @@ public struct RunData {
 
     /// The data a runner trains on: tokenised to the spec's text encoder length, generated data cached under
     /// `resultsRoot/.cache`; skipped dataset records are reported through `warn` (the first ten named).
-    static func forRunning(_ spec: AblationSpec, resultsRoot: String, warn: (String) -> Void) throws -> RunData {
+    static func forRunning(_ spec: AblationSpec, resultsRoot: String, control: ExpressionControl? = nil,
+                           warn: (String) -> Void) throws -> RunData {
         let maxLength = (try? spec.baseModel.choices[.text]?.params.int("maxLength")) ?? 20
-        let data = try RunData(spec, maxLength: maxLength, cacheRoot: URL(fileURLWithPath: resultsRoot).appendingPathComponent(".cache"))
+        let data = try RunData(spec, maxLength: maxLength, cacheRoot: URL(fileURLWithPath: resultsRoot).appendingPathComponent(".cache"),
+                               control: control)
         if !data.report.skipped.isEmpty {
             warn("warning: dataset \(spec.dataset.kind): \(data.report)\n" + data.report.skipped.prefix(10).map { "  • \($0)\n" }.joined())
         }

@@ -25,6 +25,8 @@ struct RunTrainer {
         var summary: String
         /// Predicted masks of the first `qualitativeSamples` test samples, with their IoU.
         var predictions: [SamplePrediction] = []
+        /// Per-sample intersection and union of the final val and test evaluations (`sample_results`).
+        var samples: [SampleResult] = []
     }
 
     /// Trains `model`; `onEpoch` receives each epoch's curve points (the caller commits them).
@@ -87,7 +89,8 @@ struct RunTrainer {
                                      trainSecondsPerEpoch: trainSeconds / Double(recipe.epochs), peakTensorBytes: peakTensorBytes)
         let summary = String(format: "test mIoU %.2f, oIoU %.2f (epoch %d chosen on val)", 100 * test.overall.meanIoU,
                              100 * test.overall.overallIoU, best?.epoch ?? recipe.epochs)
-        return Outcome(metrics: metrics, costs: costs, summary: summary, predictions: kept)
+        return Outcome(metrics: metrics, costs: costs, summary: summary, predictions: kept,
+                       samples: val.sampleResults(split: "val") + test.sampleResults(split: "test"))
     }
 
     /// Metrics of `model` on a split, in evaluation mode, broken down by the samples' tags; and the predicted
@@ -104,7 +107,8 @@ struct RunTrainer {
             let batch = loader.batch(epoch: 0, index: index)
             let logits = withNoGrad { model(batch) }
             let targets = batch.masks.scalars.map { $0 >= 0.5 ? UInt8(1) : 0 }
-            evaluator.addBatch(classLogits: logits.scalars, targets: targets, batch: batch.batchSize, tags: batch.tags.map(\.breakdown))
+            evaluator.addBatch(classLogits: logits.scalars, targets: targets, batch: batch.batchSize, tags: batch.tags.map(\.breakdown),
+                               ids: batch.ids)
             if let folder { try Self.savePredictions(logits, ids: batch.ids, to: folder) }
             if kept.count < keep {
                 // Unshuffled batches: the split's samples in order, so batch `index` starts at `index * batchSize`.

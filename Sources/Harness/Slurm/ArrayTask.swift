@@ -72,7 +72,7 @@ public struct ArrayTask {
         runner.commit = commit
         runner.output = output
         let spec = plan.spec
-        let data = try RunData.forRunning(spec, resultsRoot: resultsRoot, warn: output)
+        let data = try RunData.forRunning(spec, resultsRoot: resultsRoot, control: run.cell.control, warn: output)
         let record = RunRecord(run, of: plan, environment: RunEnvironment.current(), threads: Parallel.workers)
         let progress = ProgressReporter(totalRuns: 1, epochsPerRun: spec.train.epochs, interactive: false, output: output)
         let signals = stopsOnSignals ? SignalInterrupter(raising: runner.interruption) : nil

@@ -1,3 +1,5 @@
+import RRSISData
+
 /// A validated ablation spec: everything needed to plan and run it, with every component and parameter
 /// resolved against the registry. Produced only by `SpecLoader` / `SpecValidator`, so holding one means
 /// the spec is valid.
@@ -31,6 +33,9 @@ public struct Cell: Hashable, Sendable {
     /// Display name (a row's `name`, or the grid labels joined by " + ").
     public var name: String
     public var model: ModelConfig
+    /// A control condition (`"controls"` in the spec): the baseline's model trained and tested on rewritten
+    /// expressions. Nil for ordinary variants.
+    public var control: ExpressionControl? = nil
 }
 
 /// A choice for every slot.

@@ -3,7 +3,7 @@
 public enum SpecSections {
     /// Keys allowed at the top level of a spec.
     public static let topLevelKeys = ["name", "description", "extends", "dataset", "model", "train", "seeds",
-                                      "variants", "baseline", "report"]
+                                      "variants", "baseline", "report", "controls"]
 
     /// `train`: the training recipe shared by every cell.
     public static let train: [ParameterSpec] = [

@@ -51,7 +51,7 @@ public struct SpecValidator {
 
         // Expand even when the base model has problems: variant names can still be checked.
         let issuesBeforeVariants = issues.count
-        let cells = VariantExpansion(registry: registry).expand(document["variants"], base: baseModel ?? partialModel, issues: &issues)
+        var cells = VariantExpansion(registry: registry).expand(document["variants"], base: baseModel ?? partialModel, issues: &issues)
         let variantsOK = !issues[issuesBeforeVariants...].contains { $0.path.hasPrefix("variants") }
         let cellNames = cells.map(\.name)
         var seen = Set<String>()
@@ -67,6 +67,14 @@ public struct SpecValidator {
                 issues.append(SpecIssue(path: "baseline", .unknownBaseline(name: b, cells: cellNames,
                                                                           suggestion: Suggestion.closest(to: b, in: cellNames))))
             }
+        }
+
+        let controls = validateControls(document["controls"], &issues)
+        for c in controls where cellNames.contains(Self.controlName(c.element)) {
+            issues.append(SpecIssue(path: "controls[\(c.offset)]", .duplicate(what: "variant name", value: Self.controlName(c.element))))
+        }
+        if let base = cells.first(where: { $0.name == baseline }) {
+            cells += controls.map { Cell(index: cells.count + ($0.offset), name: Self.controlName($0.element), model: base.model, control: $0.element) }
         }
 
         guard issues.isEmpty, let dataset, let baseModel, let seeds,

@@ -25,6 +25,9 @@ import GRDB
 /// - `runs.owner`, `runs.heartbeat_at` (v3): which process (`host:pid`) is training a `running` run and when
 ///   it last said so; another process on the same database leaves a live claim alone and waits for it.
 ///
+/// - `sample_results` (v4): per-sample intersection, union, IoU and tags of every evaluated run and split;
+///   see `StoreSamples`.
+///
 /// Child rows reference `runs` with ON DELETE CASCADE, so restarting a run clears its old curves and results.
 enum StoreSchema {
     /// Identifiers of every migration this build knows (a store carrying all of them needs no upgrade).
@@ -112,6 +115,7 @@ enum StoreSchema {
                 t.add(column: "heartbeat_at", .text)
             }
         }
+        m.registerMigration(StoreSamples.migrationName) { db in try StoreSamples.migrate(db) }
         return m
     }
 }

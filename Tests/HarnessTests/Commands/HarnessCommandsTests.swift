@@ -43,5 +43,6 @@ struct HarnessCommandsTests {
         #expect(text.contains("      checkpoint: one of: best-val, last; default \"best-val\""))
         #expect(text.contains("      path: a string; required"))
         #expect(text.contains("      spatial: true or false; default true"))
+        #expect(text.contains("      position-blind — position phrases removed from every expression"))
     }
 }

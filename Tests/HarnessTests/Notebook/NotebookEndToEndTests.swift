@@ -33,7 +33,7 @@ struct NotebookEndToEndTests {
         defer { dir.remove() }
         let (specPath, report) = try Self.train(in: dir)
         let results = dir.path + "/Results/tiny"
-        for file in ["curves.png", "bars.png", "breakdown.png", "qualitative.png"] {
+        for file in ["curves.png", "bars.png", "deltas.png", "breakdown.png", "qualitative.png"] {
             #expect(report.contains(results + "/" + file), "report lists \(file)")
         }
 
@@ -64,11 +64,11 @@ struct NotebookEndToEndTests {
         let out = dir.path + "/notebooks-export"
         let message = try HarnessCommands.exportNotebook(spec: specPath, storePath: dir.path + "/Results/fiabench.sqlite",
                                                          resultsRoot: dir.path + "/Results", outputFolder: out)
-        #expect(message.hasPrefix("wrote \(out)/tiny.ipynb (11 cells, 4 figures)"))
+        #expect(message.hasPrefix("wrote \(out)/tiny.ipynb (13 cells, 5 figures)"))
         let parsed = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: out + "/tiny.ipynb")))
         var embedded: [Data] = []
         #expect(NotebookChecks.problems(parsed) { embedded.append($0); _ = try NotebookChecks.decode($0) } == [])
-        let files = try ["curves.png", "bars.png", "breakdown.png", "qualitative.png"].map { try Data(contentsOf: URL(fileURLWithPath: results + "/" + $0)) }
+        let files = try ["curves.png", "bars.png", "deltas.png", "breakdown.png", "qualitative.png"].map { try Data(contentsOf: URL(fileURLWithPath: results + "/" + $0)) }
         #expect(embedded == files)
     }
 
