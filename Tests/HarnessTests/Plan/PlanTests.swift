@@ -16,7 +16,7 @@ struct PlanTests {
     @Test func configIsCanonicalAndOmitsDisplayNamesAndSeeds() throws {
         let spec = try Fixtures.alignment()
         let run = Plan(spec).runs[3]
-        #expect(run.config.hasPrefix(#"{"dataset":{"name":"synthetic","params":{"imageSize":64,"noise":6.0,"seed":0,"test":50,"train":200,"val":50}},"model":{"alignment":{"name":"fiam","params":{"gateInit":"torch","spatial":false}},"backbone":"#))
+        #expect(run.config.hasPrefix(#"{"dataset":{"name":"synthetic","params":{"imageSize":64,"noise":6.0,"seed":0,"test":50,"train":200,"val":50}},"model":{"alignment":{"name":"fiam","params":{"gateInit":"official","spatial":false}},"backbone":"#))
         #expect(run.config.hasSuffix(#""train":{"batchSize":8,"checkpoint":"best-val","dropLast":true,"epochs":4,"evalEvery":1,"lr":0.001,"optimizer":"adamw","selectBy":"oIoU","warmup":0,"weightDecay":0.01}}"#))
         #expect(run.configHash == SHA256.hex(run.config))
         // Renaming a row does not change what it computes.
