@@ -70,7 +70,9 @@ public struct Plan: Sendable {
                 choices[choice] = text
                 model += "\"\(slot.rawValue)\":" + text
             }
-            return "{\"dataset\":" + dataset + ",\"model\":" + model + "},\"train\":" + train + "}"
+            // Keys in canonical order: "control" (control cells only) sorts before "dataset".
+            let control = cell.control.map { "\"control\":" + CanonicalJSON.render(.string($0.rawValue)) + "," } ?? ""
+            return "{" + control + "\"dataset\":" + dataset + ",\"model\":" + model + "},\"train\":" + train + "}"
         }
     }
 

@@ -7,8 +7,9 @@ public enum ExpressionControl: String, CaseIterable, Hashable, Sendable {
     /// Expressions permuted across the samples of a split by a fixed permutation in which no sample keeps
     /// its own expression: the words are real, but describe another image.
     case shuffledText = "shuffled-text"
-    /// The spatial-position phrases (`PhraseDecoupler.positionPhrases`: "on the left", "next to the bridge")
-    /// removed from every expression; the rest kept in order.
+    /// The spatial-position phrases removed from every expression, found by the broad `lexicon` grammar
+    /// whatever grammar the model decouples with ("on the left", "next to the bridge", "close to the tank":
+    /// the official grammar misses the last two); the rest kept in order.
     case positionBlind = "position-blind"
 
     /// One line for listings and errors.
@@ -43,9 +44,10 @@ public enum ExpressionControl: String, CaseIterable, Hashable, Sendable {
         return out
     }
 
-    /// The words of `expression` outside its position phrases, joined by spaces (tokenised as `Tokenizer.words`).
+    /// The words of `expression` outside its position phrases (the `lexicon` grammar's, with `decoupler`'s
+    /// class list), joined by spaces (tokenised as `Tokenizer.words`).
     public static func removingPositionPhrases(_ expression: String, decoupler: PhraseDecoupler) -> String {
-        let d = decoupler.decouple(expression)
+        let d = PhraseDecoupler(classList: decoupler.classList, grammar: .lexicon).decouple(expression)
         var keep = [Bool](repeating: true, count: d.words.count)
         for r in d.positionPhrases { for i in r { keep[i] = false } }
         return zip(d.words, keep).filter(\.1).map(\.0).joined(separator: " ")

@@ -17,7 +17,8 @@ struct PlanScaleTests {
     }
 
     @Test func configRenderingMatchesTheCanonicalRenderOfEveryCell() throws {
-        for spec in [try Fixtures.alignment(), try Fixtures.validate(Self.grid(3, 4)).get()] {
+        let withControls = try Fixtures.alignment { try $0.set("controls", #"["text-blind", "position-blind"]"#) }
+        for spec in [try Fixtures.alignment(), try Fixtures.validate(Self.grid(3, 4)).get(), try withControls.get()] {
             var render = Plan.ConfigRenderer(spec)
             for cell in spec.cells { #expect(render(cell) == CanonicalJSON.render(Plan.config(of: cell, in: spec))) }
         }
