@@ -1,21 +1,17 @@
-/// The bootstrap's random numbers: SplitMix64 (Steele, Lea & Flood 2014), chosen because it is tiny,
-/// fast and easy to reimplement bit for bit (the numpy reference in the tests does), so a table's
-/// confidence intervals are reproducible anywhere from the seed alone.
+import RRSISData
+
+/// The bootstrap's random numbers: SplitMix64 (Steele, Lea & Flood 2014; the data layer's `SplitMix64`),
+/// chosen because it is tiny, fast and easy to reimplement bit for bit (the numpy reference in the tests
+/// does), so a table's confidence intervals are reproducible anywhere from the seed alone.
 ///
 /// `index(below: n)` is `next() % n`; the modulo bias is below `n / 2^64` (negligible for seeds and samples).
 public struct BootstrapRNG: Sendable {
-    private var state: UInt64
+    private var mix: SplitMix64
 
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { mix = SplitMix64(seed: seed) }
 
     /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { mix.next() }
 
     /// A uniform index in `0..<n` (`n > 0`).
     public mutating func index(below n: Int) -> Int {

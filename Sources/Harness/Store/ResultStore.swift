@@ -187,7 +187,7 @@ public final class ResultStore: Sendable {
         }
     }
 
-    private static func requireRun(_ runKey: String, _ db: Database) throws {
+    static func requireRun(_ runKey: String, _ db: Database) throws {
         guard try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE run_key = ?", arguments: [runKey]) != nil else {
             throw StoreError.unknownRun(runKey: runKey)
         }

@@ -29,9 +29,7 @@ extension ResultStore {
     /// - Throws: `StoreError.unknownRun` when the run was never begun.
     public func recordPredictions(runKey: String, _ predictions: [SamplePrediction]) throws {
         try pool.write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE run_key = ?", arguments: [runKey]) != nil else {
-                throw StoreError.unknownRun(runKey: runKey)
-            }
+            try Self.requireRun(runKey, db)
             try Self.writePredictions(predictions, runKey: runKey, db)
         }
     }
@@ -68,3 +66,4 @@ extension ResultStore {
         }
     }
 }
+

@@ -44,9 +44,7 @@ extension ResultStore {
     /// - Throws: `StoreError.unknownRun` when the run was never begun.
     public func recordSamples(runKey: String, _ samples: [SampleResult]) throws {
         try pool.write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE run_key = ?", arguments: [runKey]) != nil else {
-                throw StoreError.unknownRun(runKey: runKey)
-            }
+            try Self.requireRun(runKey, db)
             try StoreSamples.write(samples, runKey: runKey, db)
         }
     }
