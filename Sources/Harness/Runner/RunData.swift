@@ -26,8 +26,6 @@ public struct RunData {
     public let train: PreparedDataset
     public let val: PreparedDataset
     public let test: PreparedDataset
-    /// Identifies the data in run keys.
-    public let fingerprint: String
     public let report: LoadReport
 
     /// Resolves `spec.dataset` to a source, loads (or generates) it and prepares the arrays.
@@ -54,7 +52,6 @@ public struct RunData {
         train = try PreparedDataset(samples: splits.train, vocabulary: vocabulary, decoupler: decoupler, imageSize: size, maxLength: maxLength)
         val = try PreparedDataset(samples: splits.val, vocabulary: vocabulary, decoupler: decoupler, imageSize: size, maxLength: maxLength)
         test = try PreparedDataset(samples: splits.test, vocabulary: vocabulary, decoupler: decoupler, imageSize: size, maxLength: maxLength)
-        fingerprint = try source.fingerprint()
     }
 
     /// The data a runner trains on: tokenised to the spec's text encoder length, generated data cached under

@@ -31,7 +31,9 @@ struct RunTrainer {
 
     /// Trains `model`; `onEpoch` receives each epoch's curve points (the caller commits them).
     func run(_ model: Segmenter, onEpoch: ([CurvePoint]) throws -> Void) throws -> Outcome {
-        let train = data.train.rephrased(model.text.phrases)
+        // The splits decoupled as this model's text encoder asks, once per run (not per evaluation).
+        let train = data.train.rephrased(model.text.phrases), valSplit = data.val.rephrased(model.text.phrases)
+        let testSplit = data.test.rephrased(model.text.phrases)
         let loader = BatchLoader(dataset: train, batchSize: recipe.batchSize, shuffle: true,
                                  dropLast: recipe.dropLast && train.count >= recipe.batchSize, flips: .none, seed: UInt64(seed))
         let stepsPerEpoch = loader.batchCount, totalSteps = recipe.epochs * stepsPerEpoch
@@ -66,7 +68,7 @@ struct RunTrainer {
                                      lr: Double(optimizer.learningRate), seconds: trainSeconds)]
             var valMIoU: Double?
             if epoch % recipe.evalEvery == 0 || epoch == recipe.epochs {
-                let evaluator = try evaluate(model, on: data.val).metrics
+                let evaluator = try evaluate(model, on: valSplit).metrics
                 valMIoU = evaluator.overall.meanIoU
                 points.append(CurvePoint(epoch: epoch, step: step, split: "val", mIoU: evaluator.overall.meanIoU,
                                          oIoU: evaluator.overall.overallIoU))
@@ -81,8 +83,8 @@ struct RunTrainer {
         if let best { Self.restore(model, best.snapshot) }
         let peakTensorBytes = BufferPool.shared.peakLiveBytes
 
-        let val = try evaluate(model, on: data.val).metrics
-        let (test, kept) = try evaluate(model, on: data.test, savingTo: predictionsFolder, keeping: qualitativeSamples)
+        let val = try evaluate(model, on: valSplit).metrics
+        let (test, kept) = try evaluate(model, on: testSplit, savingTo: predictionsFolder, keeping: qualitativeSamples)
         var metrics = val.metricValues(split: "val") + test.metricValues(split: "test")
         metrics.append(MetricValue(split: "val", name: "selectedEpoch", value: Double(best?.epoch ?? recipe.epochs)))
         let costs = RunCosts.measure(model, data: data, trainSecondsPerStep: trainSeconds / Double(Swift.max(step, 1)),
@@ -102,6 +104,7 @@ struct RunTrainer {
         defer { model.train() }
         var evaluator = SegmentationEvaluator()
         var kept: [SamplePrediction] = []
+        // A split already decoupled for this model (as `run` passes them) is returned as it is.
         let loader = BatchLoader(dataset: dataset.rephrased(model.text.phrases), batchSize: recipe.batchSize, shuffle: false)
         for index in 0..<loader.batchCount {
             let batch = loader.batch(epoch: 0, index: index)
