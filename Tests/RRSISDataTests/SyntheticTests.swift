@@ -136,3 +136,40 @@ enum GoldenSynthetic {
     static let expression = "a bridge in the center"
     static let hash: UInt64 = 5091935462230960425
 }
+
+struct PretrainingWorldTests {
+    @Test("pretraining scenes label every visible object by category, from a stream no split shares")
+    func labelledScenes() {
+        var config = SyntheticConfig()
+        config.imageSize = 48
+        var categoriesSeen = Set<UInt8>()
+        for i in 0..<20 {
+            let scene = SyntheticGenerator.labelledScene(config, index: i)
+            #expect(scene.labels.count == 48 * 48 && scene.image.pixels.count == 48 * 48 * 3)
+            #expect(scene.labels.allSatisfy { Int($0) < LabelledScene.classCount })
+            #expect(scene.labels.contains { $0 > 0 } && scene.labels.contains(0))
+            categoriesSeen.formUnion(scene.labels)
+            #expect(scene.image != SyntheticGenerator.sample(config, split: .train, index: i).image)
+            #expect(scene.image == SyntheticGenerator.labelledScene(config, index: i).image)
+        }
+        #expect(categoriesSeen.count >= 8, "\(categoriesSeen.sorted())")
+    }
+
+    @Test("composed from a split's stream, the category labels hold the benchmark sample's target mask under its category")
+    func labelsAgreeWithTheTargetMask() {
+        var config = SyntheticConfig()
+        config.imageSize = 64
+        for i in 0..<10 {
+            var rng = SeededRandom(seed: config.seed, salt: Split.val.salt, index: UInt64(i))
+            let (scene, render) = SyntheticGenerator.compose(config, rng: &rng, id: "t")
+            let sample = SyntheticGenerator.sample(config, split: .val, index: i)
+            #expect(render.image == sample.image)
+            let labels = SyntheticGenerator.categoryLabels(scene, render)
+            let target = UInt8(scene.objects[0].category.rawValue + 1)
+            #expect(sample.tags.category == scene.objects[0].category.name)
+            for (p, m) in sample.mask.enumerated() { #expect((m == 1) == (render.instances[p] == 0)) }
+            #expect(zip(sample.mask, labels).allSatisfy { $0 == 0 || $1 == target })
+            #expect(labels.filter { $0 > 0 }.count >= sample.maskArea)
+        }
+    }
+}

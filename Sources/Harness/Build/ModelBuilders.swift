@@ -47,37 +47,45 @@ public enum ModelBuilders {
         return b
     }()
 
-    /// Backbones get the alignment choice so they can build one alignment module per stage.
-    public static let backbone: ComponentBuilders<(BuildContext, ComponentChoice), any Backbone> = {
-        var b = ComponentBuilders<(BuildContext, ComponentChoice), any Backbone>(slot: .backbone)
-        func factory(_ ctx: BuildContext, _ choice: ComponentChoice) -> AlignmentFactory {
-            { _, channels, rng in
-                ctx.channels = [channels]
-                ctx.rng = rng
-                defer { rng = ctx.rng }
-                do { return try alignment.build(choice, ctx) } catch {
-                    // The spec validated these parameters and a test checks every declaration has a builder.
-                    preconditionFailure("alignment \(choice.name): \(error)")
-                }
+    /// The factory that builds the alignment `choice` for each stage of a backbone.
+    static func alignmentFactory(_ ctx: BuildContext, _ choice: ComponentChoice) -> AlignmentFactory {
+        { _, channels, rng in
+            ctx.channels = [channels]
+            ctx.rng = rng
+            defer { rng = ctx.rng }
+            do { return try alignment.build(choice, ctx) } catch {
+                // The spec validated these parameters and a test checks every declaration has a builder.
+                preconditionFailure("alignment \(choice.name): \(error)")
             }
         }
+    }
+
+    /// Backbones get the factory of their per-stage alignment modules.
+    public static let backbone: ComponentBuilders<(BuildContext, AlignmentFactory), any Backbone> = {
+        var b = ComponentBuilders<(BuildContext, AlignmentFactory), any Backbone>(slot: .backbone)
         b.register("swin") { p, input in
             let (ctx, align) = input
             var rng = ctx.rng
             let model = SwinBackbone(dims: try p.ints("dims"), depths: try p.ints("depths"), heads: try p.ints("heads"),
-                                     window: try p.int("window"), alignment: factory(ctx, align), rng: &rng)
+                                     window: try p.int("window"), alignment: align, rng: &rng)
             ctx.rng = rng
             return model
         }
         b.register("resnet") { p, input in
             let (ctx, align) = input
             var rng = ctx.rng
-            let model = ResNetBackbone(dims: try p.ints("dims"), depths: try p.ints("depths"), alignment: factory(ctx, align), rng: &rng)
+            let model = ResNetBackbone(dims: try p.ints("dims"), depths: try p.ints("depths"), alignment: align, rng: &rng)
             ctx.rng = rng
             return model
         }
         return b
     }()
+
+    /// The backbone `choice` names with an `IdentityAlignment` in every stage (a plain backbone, as its
+    /// pretraining trains it), initialised from `seed`.
+    public static func plainBackbone(_ choice: ComponentChoice, seed: UInt64) throws -> any Backbone {
+        try backbone.build(choice, (BuildContext(seed: seed, vocabulary: 0), { _, _, _ in IdentityAlignment() }))
+    }
 
     public static let scale: ComponentBuilders<BuildContext, any ScaleModule> = {
         var b = ComponentBuilders<BuildContext, any ScaleModule>(slot: .scale)
@@ -111,7 +119,7 @@ public enum ModelBuilders {
         }
         let textEncoder = try text.build(choice(.text), ctx)
         ctx.textDim = textEncoder.dim
-        let visual = try backbone.build(choice(.backbone), (ctx, try choice(.alignment)))
+        let visual = try backbone.build(choice(.backbone), (ctx, alignmentFactory(ctx, try choice(.alignment))))
         ctx.channels = visual.channels
         let scaleModule = try scale.build(choice(.scale), ctx)
         ctx.channels = scaleModule.outputChannels

@@ -14,7 +14,7 @@ extension ComponentDeclaration {
             .intList("depths", default: [1, 1, 2, 1], count: 4, range: 1...32, doc: "transformer blocks per stage"),
             .intList("heads", default: [1, 2, 4, 8], count: 4, range: 1...64, doc: "attention heads per stage"),
             .int("window", default: 4, range: 2...16, doc: "attention window side, in tokens"),
-        ],
+        ] + pretrainParameters,
         constraints: [.dividesEach("heads", "dims"), .windowTilesStageMaps("window")])
 
     public static let resnet = ComponentDeclaration(
@@ -23,7 +23,17 @@ extension ComponentDeclaration {
         parameters: [
             .intList("dims", default: [32, 64, 128, 256], count: 4, range: 8...2048, doc: "channels of the four stages"),
             .intList("depths", default: [1, 1, 2, 1], count: 4, range: 1...32, doc: "residual blocks per stage"),
-        ])
+        ] + pretrainParameters)
+
+    /// How a backbone starts: from scratch, or pretrained once on semantic segmentation of the synthetic
+    /// world (every category, scenes no split shares) — this project's stand-in for the paper's ImageNet
+    /// Swin (`BackbonePretraining`; the artifact is cached by content key and shared by every variant and seed).
+    static let pretrainParameters: [ParameterSpec] = [
+        .choice("pretrain", ["none", "segmentation"], default: "none",
+                doc: "initial weights: from scratch, or pretrained on semantic segmentation of the synthetic world (cached, shared by every run)"),
+        .int("pretrainScenes", default: 8000, range: 16...1_000_000, doc: "pretraining scenes (per epoch)"),
+        .int("pretrainEpochs", default: 2, range: 1...100, doc: "pretraining epochs"),
+    ]
 
     // MARK: Text encoders (token ids → word features + sentence vector)
 

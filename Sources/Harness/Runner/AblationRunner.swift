@@ -135,6 +135,10 @@ public struct AblationRunner {
         do {
             let heartbeat = Heartbeat(interval: claimPollSeconds) { try? store.heartbeat(runKey: run.runKey) }
             let model = try ModelBuilders.segmenter(run.cell.model, vocabulary: data.train.vocabulary.count, seed: UInt64(run.seed))
+            if let choice = run.cell.model.choices[.backbone] {
+                try PretrainedBackbones(cacheRoot: URL(fileURLWithPath: resultsRoot).appendingPathComponent(".cache"), output: output)
+                    .initialise(model.backbone, choice: choice, imageSize: data.train.height)
+            }
             var trainer = RunTrainer(recipe: plan.spec.train, data: data, seed: run.seed, progress: progress)
             trainer.qualitativeSamples = plan.spec.report.qualitative
             trainer.shouldStop = { [interruption] in heartbeat.beat(); return interruption.isRaised }

@@ -6,6 +6,8 @@ enum SceneRenderer {
     struct Output {
         var image: PixelImage
         var mask: [UInt8]
+        /// Per pixel, the index in `scene.objects` of the visible instance, or −1 (background, context).
+        var instances: [Int8]
     }
 
     /// `nil` when `strict` and the target (or, for position samples, a distractor) is mostly hidden.
@@ -47,7 +49,7 @@ enum SceneRenderer {
             }
         }
         let mask = label.map { $0 == 0 ? UInt8(1) : 0 }
-        return Output(image: PixelImage(width: size, height: size, channels: 3, pixels: pixels), mask: mask)
+        return Output(image: PixelImage(width: size, height: size, channels: 3, pixels: pixels), mask: mask, instances: label)
     }
 
     /// Paints one object; returns how many instance pixels it painted.

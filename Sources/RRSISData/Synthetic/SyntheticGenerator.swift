@@ -39,17 +39,50 @@ public enum SyntheticGenerator {
     public static func sample(_ config: SyntheticConfig, split: Split, index: Int) -> RRSISSample {
         var rng = SeededRandom(seed: config.seed, salt: split.salt, index: UInt64(index))
         let id = "syn-\(split.rawValue)-" + String(format: "%06d", index)
+        let (scene, render) = compose(config, rng: &rng, id: id)
+        return scene.sample(id: id, split: split, config: config, render: render)
+    }
+
+    /// Salt of the pretraining world's seed stream: distinct from every split's (1, 2, 3), so no pretraining
+    /// scene is a benchmark scene.
+    public static let pretrainingSalt: UInt64 = 0x5052_4554   // "PRET"
+
+    /// Scene `index` of the pretraining world — composed and rendered exactly as benchmark samples are, from
+    /// its own seed stream — with every visible object labelled by category: `labels[p]` is 0 for background
+    /// (and object context such as shadows) and `category.rawValue + 1` on an object's pixels. (The
+    /// configuration is assumed valid; its split sizes are not used.)
+    public static func labelledScene(_ config: SyntheticConfig, index: Int) -> LabelledScene {
+        var rng = SeededRandom(seed: config.seed, salt: pretrainingSalt, index: UInt64(index))
+        let (scene, render) = compose(config, rng: &rng, id: "pretrain-\(index)")
+        return LabelledScene(image: render.image, labels: categoryLabels(scene, render))
+    }
+
+    /// Per pixel: 0 where no object is visible, else the visible object's `category.rawValue + 1`.
+    static func categoryLabels(_ scene: ComposedScene, _ render: SceneRenderer.Output) -> [UInt8] {
+        render.instances.map { $0 < 0 ? UInt8(0) : UInt8(scene.objects[Int($0)].category.rawValue + 1) }
+    }
+
+    /// The first scene of `rng`'s stream that composes and renders.
+    static func compose(_ config: SyntheticConfig, rng: inout SeededRandom, id: String) -> (ComposedScene, SceneRenderer.Output) {
         let builder = SceneBuilder(config: config)
         for attempt in 0..<60 {
             // Late attempts fall back to the easiest kind so generation always terminates.
             let kind = attempt < 40 ? builder.pickKind(&rng) : .category
             guard let scene = builder.attempt(&rng, kind: kind) else { continue }
             if let render = SceneRenderer.render(scene, config: config, rng: &rng, strict: attempt < 59) {
-                return scene.sample(id: id, split: split, config: config, render: render)
+                return (scene, render)
             }
         }
         preconditionFailure("SyntheticGenerator: no scene for sample \(id) after 60 attempts")
     }
+}
+
+/// A pretraining scene: the image and its per-pixel category labels (0 background, `rawValue + 1` objects).
+public struct LabelledScene: Sendable {
+    public var image: PixelImage
+    public var labels: [UInt8]
+    /// Classes of `labels`: background and the ten categories.
+    public static let classCount = SyntheticCategory.allCases.count + 1
 }
 
 /// What tells the target apart in a sample.

@@ -24,8 +24,9 @@ public final class LAVTDecoder: Module {
     public let fuse: [Sequential]
     public let classifier: Conv2d
 
-    /// - Parameters: channels of the four maps (strides 4…32); `hidden` width of the fused maps.
-    public init(channels: [Int], hidden: Int, rng: inout RNG) {
+    /// - Parameters: channels of the four maps (strides 4…32); `hidden` width of the fused maps; `classes`
+    ///   logits per pixel (2 for referring segmentation; backbone pretraining classifies every category).
+    public init(channels: [Int], hidden: Int, classes: Int = 2, rng: inout RNG) {
         precondition(channels.count == 4, "LAVTDecoder: needs four scales, got \(channels.count)")
         var fuse: [Sequential] = []
         var incoming = channels[3]
@@ -34,11 +35,11 @@ public final class LAVTDecoder: Module {
             incoming = hidden
         }
         self.fuse = fuse
-        classifier = Conv2d(hidden, 2, kernelSize: 1, rng: &rng)
+        classifier = Conv2d(hidden, classes, kernelSize: 1, rng: &rng)
         super.init()
     }
 
-    /// maps `[B, C_i, H/s_i, W/s_i]` (s = 4, 8, 16, 32) → logits `[B, 2, outputSize]`.
+    /// maps `[B, C_i, H/s_i, W/s_i]` (s = 4, 8, 16, 32) → logits `[B, classes, outputSize]`.
     public func callAsFunction(_ maps: [Tensor], outputSize: (Int, Int)) -> Tensor {
         scoped {
             var x = maps[3]
