@@ -88,3 +88,48 @@ struct BackbonePretrainingTests {
         #expect(base.key(backbone: "swin{}").count == 16)
     }
 }
+
+struct TextPretrainingTests {
+    @Test("masking: about maskRate of each expression's words, at least one, replaced by padding, targets the originals")
+    func masking() {
+        let recipe = TextPretraining(sentences: 64, epochs: 1)
+        let vocabulary = Vocabulary(building: recipe.corpus())
+        let batch = recipe.corpus().prefix(32).map { vocabulary.encode($0, maxLength: 16) }
+        let masked = recipe.maskedBatch(Array(batch), epoch: 1, step: 0)
+        #expect(masked.positions.count == masked.targets.count)
+        var perRow = [Int](repeating: 0, count: batch.count)
+        for (p, t) in zip(masked.positions, masked.targets) {
+            let (row, col) = (p / 16, p % 16)
+            perRow[row] += 1
+            #expect(masked.tokens[p] == 0 && Int64(batch[row].ids[col]) == t && t > 1)
+        }
+        #expect(perRow.allSatisfy { $0 >= 1 })
+        let words = batch.map(\.words.count).reduce(0, +)
+        #expect(Double(masked.positions.count) / Double(words) > 0.1 && Double(masked.positions.count) / Double(words) < 0.3)
+        // Unmasked tokens are untouched.
+        let maskedSet = Set(masked.positions)
+        for (p, id) in batch.flatMap(\.ids).enumerated() where !maskedSet.contains(p) { #expect(masked.tokens[p] == Int(id)) }
+        #expect(recipe.maskedBatch(Array(batch), epoch: 1, step: 0).positions == masked.positions)
+        #expect(recipe.maskedBatch(Array(batch), epoch: 2, step: 0).positions != masked.positions)
+    }
+
+    @Test("masked-word pretraining learns: loss falls and accuracy rises over epochs")
+    func learns() throws {
+        var recipe = TextPretraining(sentences: 256, epochs: 4)
+        recipe.learningRate = 3e-3
+        let corpus = recipe.corpus(), vocabulary = Vocabulary(building: corpus)
+        var rng = RNG(seed: 2)
+        let encoder = TextEncoder(vocabulary: vocabulary.count, dim: 16, layers: 1, heads: 2, maxLength: 16, rng: &rng)
+        var history: [(Double, Double)] = []
+        _ = try recipe.run(encoder, corpus: corpus, vocabulary: vocabulary, maxLength: 16) { _, loss, accuracy in history.append((loss, accuracy)) }
+        #expect(history.count == 4 && history[3].0 < history[0].0 && history[3].1 > history[0].1, "\(history)")
+    }
+
+    @Test("the corpus is the pretraining scenes' expressions, none of them a training sample's")
+    func corpus() {
+        let corpus = TextPretraining(sentences: 50, epochs: 1).corpus()
+        #expect(corpus.count == 50 && Set(corpus).count > 25)
+        let train = (0..<50).map { SyntheticGenerator.sample(SyntheticConfig(), split: .train, index: $0).expression }
+        #expect(corpus != train)
+    }
+}

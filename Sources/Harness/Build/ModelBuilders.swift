@@ -81,6 +81,12 @@ public enum ModelBuilders {
         return b
     }()
 
+    /// The text encoder `choice` names over a vocabulary of `vocabulary` tokens, initialised from `seed` (as
+    /// its pretraining trains it).
+    public static func plainText(_ choice: ComponentChoice, vocabulary: Int, seed: UInt64) throws -> TextEncoder {
+        try text.build(choice, BuildContext(seed: seed, vocabulary: vocabulary))
+    }
+
     /// The backbone `choice` names with an `IdentityAlignment` in every stage (a plain backbone, as its
     /// pretraining trains it), initialised from `seed`.
     public static func plainBackbone(_ choice: ComponentChoice, seed: UInt64) throws -> any Backbone {

@@ -47,6 +47,10 @@ extension ComponentDeclaration {
             .int("maxLength", default: 20, range: 4...128, doc: "tokens kept per expression/phrase, padding included"),
             .choice("phrases", ["official", "lexicon"], default: "official",
                     doc: "object/position phrase decoupling: the official FIANet chunk grammar, or any prepositional phrase (no category word → whole expression)"),
+            .choice("pretrain", ["none", "mlm"], default: "none",
+                    doc: "initial weights: from scratch, or pretrained on masked-word prediction over the synthetic world's expressions (cached, shared by every run)"),
+            .int("pretrainSentences", default: 20000, range: 32...1_000_000, doc: "pretraining corpus size (expressions)"),
+            .int("pretrainEpochs", default: 3, range: 1...100, doc: "pretraining epochs"),
         ],
         constraints: [.divides("heads", "dim")])
 

@@ -135,9 +135,12 @@ public struct AblationRunner {
         do {
             let heartbeat = Heartbeat(interval: claimPollSeconds) { try? store.heartbeat(runKey: run.runKey) }
             let model = try ModelBuilders.segmenter(run.cell.model, vocabulary: data.train.vocabulary.count, seed: UInt64(run.seed))
+            let pretrained = PretrainedWeights(cacheRoot: URL(fileURLWithPath: resultsRoot).appendingPathComponent(".cache"), output: output)
             if let choice = run.cell.model.choices[.backbone] {
-                try PretrainedBackbones(cacheRoot: URL(fileURLWithPath: resultsRoot).appendingPathComponent(".cache"), output: output)
-                    .initialise(model.backbone, choice: choice, imageSize: data.train.height)
+                try pretrained.initialise(model.backbone, choice: choice, imageSize: data.train.height)
+            }
+            if let choice = run.cell.model.choices[.text] {
+                try pretrained.initialise(model.text, choice: choice, vocabulary: data.train.vocabulary)
             }
             var trainer = RunTrainer(recipe: plan.spec.train, data: data, seed: run.seed, progress: progress)
             trainer.qualitativeSamples = plan.spec.report.qualitative

@@ -57,6 +57,13 @@ public enum SyntheticGenerator {
         return LabelledScene(image: render.image, labels: categoryLabels(scene, render))
     }
 
+    /// The expression of pretraining scene `index` (the text encoder's pretraining corpus; the same scene
+    /// as `labelledScene(config, index:)`).
+    public static func pretrainingExpression(_ config: SyntheticConfig, index: Int) -> String {
+        var rng = SeededRandom(seed: config.seed, salt: pretrainingSalt, index: UInt64(index))
+        return compose(config, rng: &rng, id: "pretrain-\(index)").0.expression
+    }
+
     /// Per pixel: 0 where no object is visible, else the visible object's `category.rawValue + 1`.
     static func categoryLabels(_ scene: ComposedScene, _ render: SceneRenderer.Output) -> [UInt8] {
         render.instances.map { $0 < 0 ? UInt8(0) : UInt8(scene.objects[Int($0)].category.rawValue + 1) }
