@@ -55,8 +55,8 @@ static inline void shifted_plane(const float *xc, int64_t H, int64_t W, int64_t 
 }
 
 FIA_VECTORISED
-void fia_im2col(const float *x, int64_t H, int64_t W, int64_t kh, int64_t kw, int64_t stride, int64_t pad,
-                int64_t dil, int64_t Hout, int64_t Wout, float *cols, int64_t ldc, int64_t c0, int64_t c1) {
+void fia_im2col(fia_conv_geometry g, const float *x, float *cols, ptrdiff_t ldc, ptrdiff_t c0, ptrdiff_t c1) {
+    int64_t H = g.h, W = g.w, kh = g.kh, kw = g.kw, stride = g.stride, pad = g.pad, dil = g.dil, Hout = g.hout, Wout = g.wout;
     int64_t P = Hout * Wout, taps = kh * kw;
     if (P <= 64 && taps * P <= 4096 && H * W <= 4096) {
         // Small maps (rows of ≤ 64 floats): per-row copies would be mostly call overhead (384 channels on 4×4
@@ -109,8 +109,8 @@ void fia_im2col(const float *x, int64_t H, int64_t W, int64_t kh, int64_t kw, in
 }
 
 FIA_VECTORISED
-void fia_col2im(const float *cols, int64_t ldc, int64_t H, int64_t W, int64_t kh, int64_t kw, int64_t stride,
-                int64_t pad, int64_t dil, int64_t Hout, int64_t Wout, float *dx, int64_t c0, int64_t c1) {
+void fia_col2im(fia_conv_geometry g, const float *cols, ptrdiff_t ldc, float *dx, ptrdiff_t c0, ptrdiff_t c1) {
+    int64_t H = g.h, W = g.w, kh = g.kh, kw = g.kw, stride = g.stride, pad = g.pad, dil = g.dil, Hout = g.hout, Wout = g.wout;
     for (int64_t c = c0; c < c1; c++) {
         float *xc = dx + c * H * W;
         for (int64_t i = 0; i < kh; i++) {
@@ -132,10 +132,10 @@ void fia_col2im(const float *cols, int64_t ldc, int64_t H, int64_t W, int64_t kh
 }
 
 FIA_VECTORISED
-void fia_depthwise_forward(const float *x, const float *w, const float *bias, float *y, int64_t Cin, int64_t mult,
-                           int64_t H, int64_t W, int64_t kh, int64_t kw, int64_t stride, int64_t pad, int64_t dil,
-                           int64_t Hout, int64_t Wout, int64_t q0, int64_t q1) {
-    int64_t Cout = Cin * mult;
+void fia_depthwise_forward(fia_conv_geometry g, const float *x, const float *w, const float *bias, float *y,
+                           ptrdiff_t q0, ptrdiff_t q1) {
+    int64_t H = g.h, W = g.w, kh = g.kh, kw = g.kw, stride = g.stride, pad = g.pad, dil = g.dil, Hout = g.hout, Wout = g.wout;
+    int64_t Cin = g.cin, Cout = g.cout, mult = Cout / Cin;
     for (int64_t q = q0; q < q1; q++) {
         int64_t n = q / Cout, o = q % Cout;
         const float *xc = x + (n * Cin + o / mult) * H * W;
@@ -162,16 +162,15 @@ void fia_depthwise_forward(const float *x, const float *w, const float *bias, fl
 }
 
 FIA_VECTORISED
-void fia_depthwise_backward_input(const float *gy, const float *w, float *gx, int64_t Cin, int64_t mult, int64_t H,
-                                  int64_t W, int64_t kh, int64_t kw, int64_t stride, int64_t pad, int64_t dil,
-                                  int64_t Hout, int64_t Wout, int64_t p0, int64_t p1) {
-    int64_t Cout = Cin * mult;
+void fia_depthwise_backward_input(fia_conv_geometry g, const float *gy, const float *w, float *gx, ptrdiff_t p0, ptrdiff_t p1) {
+    int64_t H = g.h, W = g.w, kh = g.kh, kw = g.kw, stride = g.stride, pad = g.pad, dil = g.dil, Hout = g.hout, Wout = g.wout;
+    int64_t Cin = g.cin, Cout = g.cout, mult = Cout / Cin;
     for (int64_t p = p0; p < p1; p++) {
         int64_t n = p / Cin, c = p % Cin;
         float *dst0 = gx + p * H * W;
         for (int64_t t = 0; t < H * W; t++) dst0[t] = 0;
         for (int64_t o = c * mult; o < (c + 1) * mult; o++) {
-            const float *g = gy + (n * Cout + o) * Hout * Wout;
+            const float *gplane = gy + (n * Cout + o) * Hout * Wout;
             const float *wk = w + o * kh * kw;
             for (int64_t i = 0; i < kh; i++) {
                 for (int64_t j = 0; j < kw; j++) {
@@ -181,7 +180,7 @@ void fia_depthwise_backward_input(const float *gy, const float *w, float *gx, in
                     for (int64_t oh = 0; oh < Hout; oh++) {
                         int64_t ih = oh * stride - pad + i * dil;
                         if (ih < 0 || ih >= H) continue;
-                        const float *src = g + oh * Wout;
+                        const float *src = gplane + oh * Wout;
                         float *dst = dst0 + ih * W + off;
                         if (stride == 1) { for (int64_t ow = lo; ow < hi; ow++) dst[ow] += wv * src[ow]; }
                         else { for (int64_t ow = lo; ow < hi; ow++) dst[ow * stride] += wv * src[ow]; }
@@ -195,17 +194,16 @@ void fia_depthwise_backward_input(const float *gy, const float *w, float *gx, in
 // For each output channel, every tap accumulates products into its own row of `acc` (vectorised along ow)
 // while one image's input and gradient planes are hot in L1; the rows are summed once at the end.
 FIA_VECTORISED
-void fia_depthwise_backward_weight(const float *x, const float *gy, float *gw, int64_t N, int64_t Cin, int64_t mult,
-                                   int64_t H, int64_t W, int64_t kh, int64_t kw, int64_t stride, int64_t pad,
-                                   int64_t dil, int64_t Hout, int64_t Wout, int64_t o0, int64_t o1) {
-    int64_t Cout = Cin * mult, taps = kh * kw;
+void fia_depthwise_backward_weight(fia_conv_geometry g, const float *x, const float *gy, float *gw, ptrdiff_t o0, ptrdiff_t o1) {
+    int64_t H = g.h, W = g.w, kh = g.kh, kw = g.kw, stride = g.stride, pad = g.pad, dil = g.dil, Hout = g.hout, Wout = g.wout;
+    int64_t N = g.n, Cin = g.cin, Cout = g.cout, mult = Cout / Cin, taps = kh * kw;
     float *acc = malloc((size_t)(taps * Wout) * sizeof(float));
     if (!acc) return;
     for (int64_t o = o0; o < o1; o++) {
         memset(acc, 0, (size_t)(taps * Wout) * sizeof(float));
         for (int64_t n = 0; n < N; n++) {
             const float *xc = x + (n * Cin + o / mult) * H * W;
-            const float *g = gy + (n * Cout + o) * Hout * Wout;
+            const float *gplane = gy + (n * Cout + o) * Hout * Wout;
             for (int64_t i = 0; i < kh; i++) {
                 for (int64_t j = 0; j < kw; j++) {
                     float *a = acc + (i * kw + j) * Wout;
@@ -214,7 +212,7 @@ void fia_depthwise_backward_weight(const float *x, const float *gy, float *gw, i
                     for (int64_t oh = 0; oh < Hout; oh++) {
                         int64_t ih = oh * stride - pad + i * dil;
                         if (ih < 0 || ih >= H) continue;
-                        const float *src = xc + ih * W + off, *gr = g + oh * Wout;
+                        const float *src = xc + ih * W + off, *gr = gplane + oh * Wout;
                         if (stride == 1) { for (int64_t ow = lo; ow < hi; ow++) a[ow] += gr[ow] * src[ow]; }
                         else { for (int64_t ow = lo; ow < hi; ow++) a[ow] += gr[ow] * src[ow * stride]; }
                     }

@@ -15,8 +15,8 @@ static inline void valid_range(int64_t off, int64_t stride, int64_t W, int64_t W
 static inline float max_nan(float m, float v) { return (v > m || v != v) ? v : m; }
 
 FIA_VECTORISED
-void fia_maxpool2d(const float *x, float *y, int64_t H, int64_t W, int64_t k, int64_t stride, int64_t pad,
-                   int64_t Hout, int64_t Wout, int64_t p0, int64_t p1) {
+void fia_maxpool2d(fia_pool_geometry g, const float *x, float *y, ptrdiff_t p0, ptrdiff_t p1) {
+    int64_t H = g.h, W = g.w, k = g.k, stride = g.stride, pad = g.pad, Hout = g.hout, Wout = g.wout;
     if (k == 2 && stride == 2 && pad == 0) {   // the common 2×2 downsampling: one pass over two input rows
         for (int64_t p = p0; p < p1; p++) {
             const float *xp = x + p * H * W;
@@ -53,21 +53,22 @@ void fia_maxpool2d(const float *x, float *y, int64_t H, int64_t W, int64_t k, in
 }
 
 FIA_VECTORISED
-void fia_maxpool2d_backward(const float *x, const float *y, const float *gy, float *gx, int64_t H, int64_t W, int64_t k,
-                            int64_t stride, int64_t pad, int64_t Hout, int64_t Wout, int64_t p0, int64_t p1) {
+void fia_maxpool2d_backward(fia_pool_geometry g, const float *x, const float *y, const float *gy, float *gx,
+                            ptrdiff_t p0, ptrdiff_t p1) {
+    int64_t H = g.h, W = g.w, k = g.k, stride = g.stride, pad = g.pad, Hout = g.hout, Wout = g.wout;
     if (k == 2 && stride == 2 && pad == 0) {   // disjoint windows: set all four cells (caller zeroed the rest)
         // The first cell equal to the window's maximum y gets the gradient (a NaN maximum sends it to the last).
         for (int64_t p = p0; p < p1; p++) {
             const float *xp = x + p * H * W, *gp = gy + p * Hout * Wout, *yp = y + p * Hout * Wout;
             float *gxp = gx + p * H * W;
             for (int64_t oh = 0; oh < Hout; oh++) {
-                const float *a = xp + 2 * oh * W, *b = a + W, *g = gp + oh * Wout, *m = yp + oh * Wout;
+                const float *a = xp + 2 * oh * W, *b = a + W, *grow = gp + oh * Wout, *m = yp + oh * Wout;
                 float *ga = gxp + 2 * oh * W, *gb = ga + W;
                 for (int64_t ow = 0; ow < Wout; ow++) {
-                    float mv = m[ow], gv = g[ow];
+                    float mv = m[ow], gv = grow[ow];
                     int e0 = a[2 * ow] == mv, e1 = a[2 * ow + 1] == mv, e2 = b[2 * ow] == mv;
                     ga[2 * ow] = e0 ? gv : 0.0f;
-                    ga[2 * ow + 1] = (!e0 & e1) ? gv : 0.0f;
+                    ga[2 * ow + 1] = ((!e0) & e1) ? gv : 0.0f;
                     gb[2 * ow] = (!e0 & !e1 & e2) ? gv : 0.0f;
                     gb[2 * ow + 1] = (!e0 & !e1 & !e2) ? gv : 0.0f;
                 }
@@ -103,8 +104,8 @@ void fia_maxpool2d_backward(const float *x, const float *y, const float *gy, flo
 }
 
 FIA_VECTORISED
-void fia_avgpool2d(const float *x, float *y, int64_t H, int64_t W, int64_t k, int64_t stride, int64_t pad,
-                   int64_t Hout, int64_t Wout, int64_t p0, int64_t p1) {
+void fia_avgpool2d(fia_pool_geometry g, const float *x, float *y, ptrdiff_t p0, ptrdiff_t p1) {
+    int64_t H = g.h, W = g.w, k = g.k, stride = g.stride, pad = g.pad, Hout = g.hout, Wout = g.wout;
     float scale = 1.0f / (float)(k * k);
     for (int64_t p = p0; p < p1; p++) {
         const float *xp = x + p * H * W;
@@ -130,8 +131,8 @@ void fia_avgpool2d(const float *x, float *y, int64_t H, int64_t W, int64_t k, in
 }
 
 FIA_VECTORISED
-void fia_avgpool2d_backward(const float *gy, float *gx, int64_t H, int64_t W, int64_t k, int64_t stride, int64_t pad,
-                            int64_t Hout, int64_t Wout, int64_t p0, int64_t p1) {
+void fia_avgpool2d_backward(fia_pool_geometry g, const float *gy, float *gx, ptrdiff_t p0, ptrdiff_t p1) {
+    int64_t H = g.h, W = g.w, k = g.k, stride = g.stride, pad = g.pad, Hout = g.hout, Wout = g.wout;
     float scale = 1.0f / (float)(k * k);
     for (int64_t p = p0; p < p1; p++) {
         const float *gp = gy + p * Hout * Wout;
@@ -157,8 +158,8 @@ void fia_avgpool2d_backward(const float *gy, float *gx, int64_t H, int64_t W, in
 static inline int64_t bin_start(int64_t i, int64_t in, int64_t out) { return (i * in) / out; }
 static inline int64_t bin_end(int64_t i, int64_t in, int64_t out) { return ((i + 1) * in + out - 1) / out; }
 
-void fia_adaptive_avgpool2d(const float *x, float *y, int64_t H, int64_t W, int64_t Hout, int64_t Wout,
-                            int64_t p0, int64_t p1) {
+void fia_adaptive_avgpool2d(fia_pool_geometry g, const float *x, float *y, ptrdiff_t p0, ptrdiff_t p1) {
+    int64_t H = g.h, W = g.w, Hout = g.hout, Wout = g.wout;
     for (int64_t p = p0; p < p1; p++) {
         const float *xp = x + p * H * W;
         float *yp = y + p * Hout * Wout;
@@ -175,8 +176,8 @@ void fia_adaptive_avgpool2d(const float *x, float *y, int64_t H, int64_t W, int6
     }
 }
 
-void fia_adaptive_avgpool2d_backward(const float *gy, float *gx, int64_t H, int64_t W, int64_t Hout, int64_t Wout,
-                                     int64_t p0, int64_t p1) {
+void fia_adaptive_avgpool2d_backward(fia_pool_geometry g, const float *gy, float *gx, ptrdiff_t p0, ptrdiff_t p1) {
+    int64_t H = g.h, W = g.w, Hout = g.hout, Wout = g.wout;
     for (int64_t p = p0; p < p1; p++) {
         const float *gp = gy + p * Hout * Wout;
         float *gxp = gx + p * H * W;
@@ -185,9 +186,9 @@ void fia_adaptive_avgpool2d_backward(const float *gy, float *gx, int64_t H, int6
             int64_t h0 = bin_start(oh, H, Hout), h1 = bin_end(oh, H, Hout);
             for (int64_t ow = 0; ow < Wout; ow++) {
                 int64_t w0 = bin_start(ow, W, Wout), w1 = bin_end(ow, W, Wout);
-                float g = gp[oh * Wout + ow] / (float)((h1 - h0) * (w1 - w0));
+                float share = gp[oh * Wout + ow] / (float)((h1 - h0) * (w1 - w0));
                 for (int64_t ih = h0; ih < h1; ih++)
-                    for (int64_t iw = w0; iw < w1; iw++) gxp[ih * W + iw] += g;
+                    for (int64_t iw = w0; iw < w1; iw++) gxp[ih * W + iw] += share;
             }
         }
     }

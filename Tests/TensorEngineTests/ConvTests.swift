@@ -103,15 +103,58 @@ struct ConvTests {
     func sideBySideBackwardMatchesImageByImage(_ xs: [Int], _ ws: [Int], _ stride: Int, _ padding: Int, _ groups: Int) throws {
         let x = Fixtures.randn(xs, seed: 41), w = Fixtures.randn(ws, seed: 42)
         let g = try ConvGeometry.make(xs, ws, nil, stride, padding, 1, groups).get()
-        #expect(g.sideBySide, "maps under \(ConvGeometry.sideBySideBelowPixels) pixels take the side-by-side path by default")
+        #expect(g.backwardStrategy == .columns(.sideBySide(imagesPerGroup: g.n)),
+                "maps under \(ConvGeometry.sideBySideBelowPixels) pixels take the side-by-side path by default")
         let gy = Fixtures.randn([g.n, g.cout, g.hout, g.wout], seed: 43)
-        let (dx, dw) = g.gemmBackward(x, w, gy, needInput: true, needWeight: true, sideBySide: false)
+        let (dx, dw) = g.backward(x, w, gy, needInput: true, needWeight: true, strategy: .columns(.imageByImage))
         // One group of all images, and groups of two (dW then accumulates across groups; the last is short).
         for size in [g.n, 2] {
-            let (sx, sw) = g.gemmBackward(x, w, gy, needInput: true, needWeight: true, sideBySide: true, imagesPerGroup: size)
+            let (sx, sw) = g.backward(x, w, gy, needInput: true, needWeight: true, strategy: .columns(.sideBySide(imagesPerGroup: size)))
             #expect(Fixtures.close(try #require(sx).scalars, try #require(dx).scalars, tolerance: 1e-5))
             #expect(Fixtures.close(try #require(sw).scalars, try #require(dw).scalars, tolerance: 1e-5))
         }
+    }
+
+    /// Every strategy that applies to a case's sizes gives the same dX and dW as the one `backwardStrategy`
+    /// chooses (the depthwise kernels against the grouped GEMMs, dX as a convolution against col2im, images
+    /// side by side against image by image), with only dX, only dW, or both wanted.
+    @Test("every applicable backward strategy agrees with the chosen one", arguments: cases)
+    func backwardStrategiesAgree(_ c: Case) throws {
+        let t = c.inputs()
+        let g = try ConvGeometry.make(c.x, c.w, nil, c.stride, c.padding, c.dilation, c.groups).get()
+        let gy = Fixtures.randn([g.n, g.cout, g.hout, g.wout], seed: 44)
+        let layouts: [ConvBackwardStrategy.Layout] = [.imageByImage, .sideBySide(imagesPerGroup: 1), .sideBySide(imagesPerGroup: g.n)]
+        let strategies = layouts.flatMap { layout in
+            [ConvBackwardStrategy.columns(layout)] + (g.inputGradientConvolution != nil ? [.transposedConvolution(layout)] : [])
+        } + (g.isDepthwise ? [.depthwise] : [])
+        let (dx, dw) = g.backward(t[0], t[1], gy, needInput: true, needWeight: true, strategy: g.backwardStrategy)
+        for s in strategies {
+            let (sx, sw) = g.backward(t[0], t[1], gy, needInput: true, needWeight: true, strategy: s)
+            #expect(Fixtures.close(try #require(sx).scalars, try #require(dx).scalars, tolerance: 1e-5), "\(c.name): dX by \(s)")
+            #expect(Fixtures.close(try #require(sw).scalars, try #require(dw).scalars, tolerance: 1e-5), "\(c.name): dW by \(s)")
+            let (onlyX, noW) = g.backward(t[0], t[1], gy, needInput: true, needWeight: false, strategy: s)
+            let (noX, onlyW) = g.backward(t[0], t[1], gy, needInput: false, needWeight: true, strategy: s)
+            #expect(noW == nil && noX == nil)
+            #expect(try #require(onlyX).scalars == (try #require(sx)).scalars, "\(c.name): dX alone by \(s)")
+            #expect(try #require(onlyW).scalars == (try #require(sw)).scalars, "\(c.name): dW alone by \(s)")
+        }
+    }
+
+    /// The choice: depthwise kernels for groups == Cin; dX as a convolution for stride-1 square kernels of one
+    /// group; images side by side below `sideBySideBelowPixels` output pixels when there is more than one image.
+    @Test func backwardStrategyFollowsTheSizes() throws {
+        func strategy(_ xs: [Int], _ ws: [Int], stride: Int = 1, padding: Int = 0, groups: Int = 1) throws -> ConvBackwardStrategy {
+            try ConvGeometry.make(xs, ws, nil, stride, padding, 1, groups).get().backwardStrategy
+        }
+        #expect(try strategy([2, 4, 8, 8], [4, 1, 3, 3], padding: 1, groups: 4) == .depthwise)
+        #expect(try strategy([16, 8, 16, 16], [8, 8, 3, 3], padding: 1) == .transposedConvolution(.imageByImage))
+        #expect(try strategy([16, 8, 4, 4], [8, 8, 3, 3], padding: 1) == .transposedConvolution(.sideBySide(imagesPerGroup: 16)))
+        #expect(try strategy([1, 8, 4, 4], [8, 8, 3, 3], padding: 1) == .transposedConvolution(.imageByImage))
+        #expect(try strategy([16, 8, 2, 2], [8, 8, 1, 1]) == .columns(.sideBySide(imagesPerGroup: 16)))
+        #expect(try strategy([16, 8, 16, 16], [8, 8, 3, 3], stride: 2, padding: 1) == .columns(.imageByImage))
+        #expect(try strategy([16, 8, 16, 16], [8, 4, 3, 3], padding: 1, groups: 2) == .columns(.imageByImage))
+        // The side-by-side column matrix stays within the budget: 2^22 floats / (2304 rows · 16 pixels) = 113 images.
+        #expect(try strategy([200, 256, 4, 4], [256, 256, 3, 3], padding: 1) == .transposedConvolution(.sideBySide(imagesPerGroup: 113)))
     }
 
     /// Every im2col route — the per-tap gather table (maps of ≤ 64 pixels), shifted-plane copies (stride 1 with
@@ -156,8 +199,8 @@ struct ConvTests {
         let t = try #require(g.inputGradientConvolution)
         #expect([t.hout, t.wout, t.cout] == [xs[2], xs[3], xs[1]], "the gradient convolution maps dY back onto x's shape")
         let gy = Fixtures.randn([g.n, g.cout, g.hout, g.wout], seed: 63)
-        let (viaConv, _) = g.gemmBackward(x, w, gy, needInput: true, needWeight: false)
-        let (viaCol2im, _) = g.gemmBackward(x, w, gy, needInput: true, needWeight: false, transposed: false)
+        let (viaConv, _) = g.backward(x, w, gy, needInput: true, needWeight: false, strategy: .transposedConvolution(.imageByImage))
+        let (viaCol2im, _) = g.backward(x, w, gy, needInput: true, needWeight: false, strategy: .columns(.imageByImage))
         #expect(Fixtures.close(try #require(viaConv).scalars, try #require(viaCol2im).scalars, tolerance: 1e-5))
         // Where it does not apply: strides, groups, non-square kernels, 1×1.
         #expect(try ConvGeometry.make(xs, ws, nil, 2, padding, dilation, 1).get().inputGradientConvolution == nil)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "elementwise.h"
+#include "unary.h"
 #include "reduce.h"
 #include "softmax.h"
 #include "conv.h"

@@ -30,21 +30,6 @@ void fia_affine(const float *x, float *y, size_t n, float a, float b);
 /// y = x * s (elementwise product of two buffers)
 void fia_mul(const float *x, const float *s, float *y, size_t n);
 
-typedef enum {
-    FIA_RELU = 0, FIA_EXP = 1, FIA_LOG = 2, FIA_SIGMOID = 3, FIA_TANH = 4, FIA_GELU = 5, FIA_NEG = 6,
-    FIA_SQRT = 7, FIA_ABS = 8, FIA_HARDSIGMOID = 9, FIA_SQUARE = 10, FIA_RECIPROCAL = 11
-} fia_unary_op;
-
-/// y = f(x) elementwise.
-void fia_unary(fia_unary_op op, const float *x, float *y, size_t n);
-/// gx = gy * f'(x), with `y` = f(x) available (some derivatives are cheaper from y).
-void fia_unary_backward(fia_unary_op op, const float *x, const float *y, const float *gy, float *gx, size_t n);
-/// y = x^p (x > 0 for non-integer p); backward gx = gy * p * x^(p-1).
-void fia_pow_scalar(const float *x, float *y, size_t n, float p);
-void fia_pow_scalar_backward(const float *x, const float *gy, float *gx, size_t n, float p);
-/// y = clamp(x, lo, hi); backward passes gy where lo < x < hi... (and at the bounds, like PyTorch: lo <= x <= hi).
-void fia_clamp(const float *x, float *y, size_t n, float lo, float hi);
-void fia_clamp_backward(const float *x, const float *gy, float *gx, size_t n, float lo, float hi);
 /// y = mask != 0 ? value : x ; backward gx = mask != 0 ? 0 : gy. mask is broadcast by the caller.
 void fia_masked_fill(const float *x, const float *mask, float *y, size_t n, float value);
 void fia_masked_fill_backward(const float *mask, const float *gy, float *gx, size_t n);

@@ -86,7 +86,7 @@ extension Tensor {
         return out
     }
 
-    public static prefix func - (x: Tensor) -> Tensor { unary(FIA_NEG, x, op: "neg") }
+    public static prefix func - (x: Tensor) -> Tensor { map(x, op: "neg", fia_neg, backward: fia_neg_backward) }  // −1
 
     // Scalars broadcast as rank-0 tensors.
     public static func + (a: Tensor, s: Float) -> Tensor { a.affine(scale: 1, shift: s) }
@@ -96,7 +96,7 @@ extension Tensor {
     public static func * (a: Tensor, s: Float) -> Tensor { a.affine(scale: s, shift: 0) }
     public static func * (s: Float, a: Tensor) -> Tensor { a.affine(scale: s, shift: 0) }
     public static func / (a: Tensor, s: Float) -> Tensor { a.affine(scale: 1 / s, shift: 0) }
-    public static func / (s: Float, a: Tensor) -> Tensor { s * unary(FIA_RECIPROCAL, a, op: "reciprocal") }
+    public static func / (s: Float, a: Tensor) -> Tensor { s * map(a, op: "reciprocal", fia_reciprocal, backward: fia_reciprocal_backward) }  // −1/a²
 
     /// `scale · x + shift`, one pass.
     public func affine(scale: Float, shift: Float) -> Tensor {

@@ -1,15 +1,18 @@
 import CKernels
 
-/// Validated sizes of a 2-D pooling call over `[N, C, H, W]`, and how to split its planes over the cores.
-struct PoolGeometry {
-    let n, c, h, w, hout, wout: Int
+/// The sizes of one 2-D pooling call: the C kernels' `fia_pool_geometry` (input `[n, c, h, w]`, a k×k window
+/// moved by `stride` over zero- or −inf-padded borders `pad` wide, output `[n, c, hout, wout]`), so Swift and
+/// C read one struct.
+typealias PoolGeometry = fia_pool_geometry
+
+extension PoolGeometry {
     var planes: Int { n * c }
     /// Planes per chunk so a chunk holds about 64K input elements (threads pay only for large inputs).
     var grain: Int { max(1, Parallel.mapGrain / max(1, h * w)) }
 
     /// Runs `body(firstPlane, endPlane)` over all planes, in parallel when large.
-    func forPlanes(_ body: (Int64, Int64) -> Void) {
-        Parallel.forChunks(planes, grain: grain) { r in body(Int64(r.lowerBound), Int64(r.upperBound)) }
+    func forPlanes(_ body: (Int, Int) -> Void) {
+        Parallel.forChunks(planes, grain: grain) { r in body(r.lowerBound, r.upperBound) }
     }
 
     static func make(_ op: String, _ xs: [Int], kernel k: Int, stride s: Int, padding pad: Int) -> Result<PoolGeometry, TensorError> {
@@ -23,7 +26,8 @@ struct PoolGeometry {
         guard spanH >= 0, spanW >= 0 else {
             return .failure(.invalidArgument(op: op, detail: "the \(k)×\(k) window does not fit the input \(xs) with padding \(pad): the output would be empty"))
         }
-        return .success(PoolGeometry(n: xs[0], c: xs[1], h: xs[2], w: xs[3], hout: spanH / s + 1, wout: spanW / s + 1))
+        return .success(PoolGeometry(n: xs[0], c: xs[1], h: xs[2], w: xs[3], k: k, stride: s, pad: pad,
+                                     hout: spanH / s + 1, wout: spanW / s + 1))
     }
 }
 
@@ -43,7 +47,7 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     }
     let xp = x.storage.pointer
     let y = Tensor(shape: [g.n, g.c, g.hout, g.wout]) { yp in
-        g.forPlanes { fia_maxpool2d(xp, yp, Int64(g.h), Int64(g.w), Int64(kernel), Int64(s), Int64(padding), Int64(g.hout), Int64(g.wout), $0, $1) }
+        g.forPlanes { fia_maxpool2d(g, xp, yp, $0, $1) }
     }
     Cost.add(flops: y.count * kernel * kernel)
     let ys = y.storage  // the output's storage, not the output tensor: no retain cycle
@@ -52,9 +56,8 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
         let gp = gy.storage.pointer, yp = ys.pointer
         return [Tensor(shape: x.shape) { gx in
             g.forPlanes { p0, p1 in
-                (gx + Int(p0) * g.h * g.w).update(repeating: 0, count: Int(p1 - p0) * g.h * g.w)
-                fia_maxpool2d_backward(xp, yp, gp, gx, Int64(g.h), Int64(g.w), Int64(kernel), Int64(s), Int64(padding),
-                                       Int64(g.hout), Int64(g.wout), p0, p1)
+                (gx + p0 * g.h * g.w).update(repeating: 0, count: (p1 - p0) * g.h * g.w)
+                fia_maxpool2d_backward(g, xp, yp, gp, gx, p0, p1)
             }
         }]
     }
@@ -73,14 +76,14 @@ public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     }
     let xp = x.storage.pointer
     let y = Tensor(shape: [g.n, g.c, g.hout, g.wout]) { yp in
-        g.forPlanes { fia_avgpool2d(xp, yp, Int64(g.h), Int64(g.w), Int64(kernel), Int64(s), Int64(padding), Int64(g.hout), Int64(g.wout), $0, $1) }
+        g.forPlanes { fia_avgpool2d(g, xp, yp, $0, $1) }
     }
     Cost.add(flops: y.count * kernel * kernel)
     let inShape = x.shape
     return y.recordingGradient(of: x, op: "avgPool2d") { gy in
         let gp = gy.storage.pointer
         return [Tensor(shape: inShape) { gx in
-            g.forPlanes { fia_avgpool2d_backward(gp, gx, Int64(g.h), Int64(g.w), Int64(kernel), Int64(s), Int64(padding), Int64(g.hout), Int64(g.wout), $0, $1) }
+            g.forPlanes { fia_avgpool2d_backward(g, gp, gx, $0, $1) }
         }]
     }
 }
@@ -97,20 +100,20 @@ public func adaptiveAvgPool2d(_ x: Tensor, outputSize: (Int, Int)) -> Tensor {
     guard oh >= 1, ow >= 1 else {
         return Tensor(failure: .invalidArgument(op: "adaptiveAvgPool2d", detail: "output size (\(oh), \(ow)) must be positive (input \(x.shape))"))
     }
-    let g = PoolGeometry(n: x.shape[0], c: x.shape[1], h: x.shape[2], w: x.shape[3], hout: oh, wout: ow)
+    let g = PoolGeometry(n: x.shape[0], c: x.shape[1], h: x.shape[2], w: x.shape[3], k: 0, stride: 0, pad: 0, hout: oh, wout: ow)
     guard g.h >= 1 || g.planes == 0, g.w >= 1 || g.planes == 0 else {
         return Tensor(failure: .invalidArgument(op: "adaptiveAvgPool2d", detail: "cannot pool an empty plane of \(x.shape) to (\(oh), \(ow))"))
     }
     let xp = x.storage.pointer
     let y = Tensor(shape: [g.n, g.c, oh, ow]) { yp in
-        g.forPlanes { fia_adaptive_avgpool2d(xp, yp, Int64(g.h), Int64(g.w), Int64(oh), Int64(ow), $0, $1) }
+        g.forPlanes { fia_adaptive_avgpool2d(g, xp, yp, $0, $1) }
     }
     Cost.add(flops: Swift.max(x.count, y.count))
     let inShape = x.shape
     return y.recordingGradient(of: x, op: "adaptiveAvgPool2d") { gy in
         let gp = gy.storage.pointer
         return [Tensor(shape: inShape) { gx in
-            g.forPlanes { fia_adaptive_avgpool2d_backward(gp, gx, Int64(g.h), Int64(g.w), Int64(oh), Int64(ow), $0, $1) }
+            g.forPlanes { fia_adaptive_avgpool2d_backward(g, gp, gx, $0, $1) }
         }]
     }
 }
