@@ -34,9 +34,11 @@ let package = Package(
         .target(name: "NN", dependencies: ["TensorEngine"], swiftSettings: optimisedSwift),
         .target(name: "RRSISData", dependencies: ["TensorEngine", "CPNG", "CTIFF"], exclude: ["Scripts"],
                 swiftSettings: optimisedSwift),
-        .target(name: "RRSISModels", dependencies: ["NN", "TensorEngine", "RRSISData"], swiftSettings: optimisedSwift),
+        // Declared parameters, the rules between them, component declarations and the JSON they are read from.
+        .target(name: "Declarations"),
+        .target(name: "RRSISModels", dependencies: ["NN", "TensorEngine", "RRSISData", "Declarations"], swiftSettings: optimisedSwift),
         .target(name: "Harness", dependencies: [
-            "TensorEngine", "NN", "RRSISData", "RRSISModels", "CHash",
+            "TensorEngine", "NN", "RRSISData", "RRSISModels", "Declarations", "CHash",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .executableTarget(name: "ablate", dependencies: [
@@ -52,7 +54,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RRSISDataTests", dependencies: ["RRSISData", "TensorEngine", "TestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "RRSISModelsTests", dependencies: ["RRSISModels", "TestSupport"]),
+        .testTarget(name: "RRSISModelsTests", dependencies: ["RRSISModels", "Declarations", "TestSupport"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "TestSupport"], exclude: ["Golden", "Specs", "Stats/bootstrap_reference.py"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import Foundation
 
 /// One metric of a spec per commit: a row per commit (newest first by its last finished run), a column per

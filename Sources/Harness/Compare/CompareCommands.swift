@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import Foundation
 
 /// `ablate compare` and `ablate history`, so the executable only parses arguments.

@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// Renders a `Comparison` as markdown: a verdict line, then improved / regressed / unchanged /
 /// insufficient seeds / missing sections, each a table.
 public enum ComparisonReport {

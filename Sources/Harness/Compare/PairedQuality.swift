@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 extension RunComparer {
     /// Paired Δ (head − base, percentage points) of every metric when every matched seed pair stored per-sample
     /// results on the compared split and the two commits share samples; empty otherwise (Welch decides then).

@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import Foundation
 
 /// Small-sample statistics for comparing seeds: Welch's unequal-variance t-test, Student's t

@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// Running IoU statistics of a group of samples, as the RRSIS literature and the official LAVT/FIANet
 /// evaluation compute them:
 /// - per sample, `IoU = I / U`, and `IoU = 0` when `U = 0` (empty prediction on an empty target);

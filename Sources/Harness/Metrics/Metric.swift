@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// The quality metrics of the RRSIS literature, as stored (`name` column) and reported.
 ///
 /// Stored values are fractions in 0…1; reports print them as percentages, as papers do.

@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// Accumulates RRSIS metrics over a split, batch by batch, overall and broken down by sample tags.
 ///
 /// Predictions follow the official FIANet code: the predicted class of a pixel is the argmax over its two

@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import Foundation
 
 /// A Jupyter notebook in nbformat 4.5, written as plain JSON (no Jupyter needed to make one).

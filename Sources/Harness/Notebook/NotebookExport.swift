@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import Foundation
 
 /// The notebook of a spec (`notebooks-export/<spec>.ipynb`): title, description and the spec itself; the

@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import Foundation
 
 /// Resolves user-typed paths the way the README promises: the exact path when it exists, otherwise

@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import Foundation
 
 /// The one rule for paths written inside a spec (`extends`, `dataset.path`), applied while the spec is

@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import Foundation
 
 /// What identifies a spec's data in run keys (`Plan.datasetFingerprint`).

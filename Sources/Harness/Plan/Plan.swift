@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// One training run to do: a cell, a seed and its identity.
 public struct PlannedRun: Hashable, Sendable {
     public var cell: Cell

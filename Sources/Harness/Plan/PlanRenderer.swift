@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// Renders `ablate plan`: one line per run with its cell, seed, run key, store status and estimate.
 public struct PlanRenderer {
     /// Estimates a cell's cost; returns `nil` (printed "—") until the model layer provides one.

@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import Foundation
 
 /// The resolution a spec can expect before it trains: the half-width of the paired 95% interval of a

@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// Estimates from runs already in the store: a cell with a finished run (any seed) is estimated by its
 /// measured MACs (`total` cost row) and its mean wall-clock duration (start to finish). Needs no model,
 /// so `ablate plan` can show figures for partially done specs; model-based estimates take precedence.

@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// A rectangle of canvas pixels: `x ..< x + width`, `y ..< y + height`.
 public struct PlotRect: Equatable, Sendable {
     public var x: Int, y: Int, width: Int, height: Int

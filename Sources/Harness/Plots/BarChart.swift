@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// One bar: a value (e.g. the mean over seeds) and an optional error half-width (e.g. the seeds' sample std).
 public struct BarValue: Equatable, Sendable {
     public var value: Double

@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// An 8×8 bitmap font for chart text: printable ASCII (32–126), drawn at integer scales.
 ///
 /// The glyphs are `font8x8_basic` by Daniel Hepper (github.com/dhepper/font8x8, released into the public

@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 extension ReportPlots {
     /// `deltas.png`: a forest plot of every variant's paired Δ vs the baseline, one line per variant × metric
     /// with its 95% bootstrap interval, in percentage points (variant colours as in `bars.png`; grey lines are

@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// A legend entry: a series name with its colour, drawn as a line (line charts) or a filled box (bars).
 public struct LegendEntry: Equatable, Sendable {
     public enum Mark: Sendable { case line, box }

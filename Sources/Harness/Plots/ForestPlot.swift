@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// One line of a forest plot: a difference with its confidence interval, in the plot's units.
 public struct ForestRow: Equatable, Sendable {
     /// Left-hand label (`FIAM: mIoU`).

@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// A point of a line series: the value at `x` (e.g. the mean over seeds) and an optional band around it
 /// (e.g. the seeds' minimum and maximum).
 public struct LinePoint: Equatable, Sendable {

@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import Foundation
 
 /// Axis ticks at "nice" numbers (1, 2 or 5 × a power of ten), after Heckbert, "Nice numbers for graph

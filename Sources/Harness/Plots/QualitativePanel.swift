@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import RRSISData
 
 /// One row of a qualitative panel: a sample's image, its ground truth and each variant's predicted mask.

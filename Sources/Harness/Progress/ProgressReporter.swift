@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import Foundation
 
 /// Progress of a spec's runs for people: on a terminal, one status line rewritten in place (cell, seed,

@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import Foundation
 
 /// Facts about the code and machine a run was made with, for `RunRecord` provenance.

@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// Builds the per-tag breakdown table (`breakdown.md`): one row per variant, one column per sample tag
 /// (`scale=small`, `positionNeeded=true`, `category=ship`, …), each cell the primary metric over the
 /// samples with that tag, mean ± sample std over seeds, and for variants the paired Δ vs the baseline with

@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// Builds the per-component cost table (`costs.md`): one row per variant; parameters (M) and GMACs of each
 /// component the runner measured (`backbone`, `text`, `alignment`, `scale`, `decoder` in data-flow order,
 /// then any others), then peak memory (MB). Means over the finished seeds; parameters and MACs do not vary by seed.

@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// Renders a `ReportTable` as a booktabs `tabular` (`table.tex`): `mean\,\pm\,std` cells, the best mean
 /// per ranked column in bold (`\boldmath`, which also reaches math), text escaped for LaTeX. Needs `\usepackage{booktabs}`.
 public enum LaTeXReport {

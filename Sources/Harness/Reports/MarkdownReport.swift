@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// Renders a `ReportTable` as GitHub-flavoured markdown (`table.md`): title, description, the table with
 /// the best mean per ranked column in bold, and notes that say what the numbers are.
 public enum MarkdownReport {

@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// Paired Δ-vs-baseline intervals for a plan's report, from the per-sample results in the store
 /// (`sample_results`). Every interval is `PairedBootstrap()` with its documented defaults (2,000
 /// resamples, seed 20261201), so a report built twice from the same store is identical.

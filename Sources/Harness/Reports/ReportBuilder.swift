@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// Builds a `ReportTable` for a plan from the store alone (no training): the plan's finished runs,
 /// grouped by variant, with mean ± sample std over seeds of every metric and cost, and — when the runs
 /// stored per-sample results — the paired bootstrap Δ of every metric vs the baseline (`PairedDeltas`).

@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// Which direction of a column is better, for bolding the best value.
 public enum Polarity: Sendable {
     /// Quality metrics.

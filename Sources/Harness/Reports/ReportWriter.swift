@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import Foundation
 
 /// Writes a spec's report files into its results folder (`Results/<spec>/`).

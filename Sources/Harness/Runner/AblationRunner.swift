@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import Foundation
 import NN
 import RRSISData
@@ -134,7 +136,7 @@ public struct AblationRunner {
     func train(_ run: PlannedRun, index: Int, plan: Plan, data: RunData, store: ResultStore, progress: ProgressReporter) throws {
         do {
             let heartbeat = Heartbeat(interval: claimPollSeconds) { try? store.heartbeat(runKey: run.runKey) }
-            let model = try ModelBuilders.segmenter(run.cell.model, vocabulary: data.train.vocabulary.count, seed: UInt64(run.seed))
+            let model = try ModelCatalog.standard.segmenter(run.cell.model, vocabulary: data.train.vocabulary.count, seed: UInt64(run.seed))
             var trainer = RunTrainer(recipe: plan.spec.train, data: data, seed: run.seed, progress: progress)
             trainer.qualitativeSamples = plan.spec.report.qualitative
             trainer.shouldStop = { [interruption] in heartbeat.beat(); return interruption.isRaised }

@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import NN
 import RRSISModels
 
@@ -19,7 +21,7 @@ public enum RunEstimates {
         { cell in
             guard let size = try? spec.dataset.params.int("imageSize"),
                   let length = try? cell.model.choices[.text]?.params.int("maxLength"),
-                  let model = try? ModelBuilders.segmenter(cell.model, vocabulary: 2, seed: 0) else { return nil }
+                  let model = try? ModelCatalog.standard.segmenter(cell.model, vocabulary: 2, seed: 0) else { return nil }
             model.eval()
             let ones = Tensor.ones([1, length])
             let text = TextInput(tokens: [Int](repeating: 1, count: length), batch: 1, length: length, fullMask: ones,

@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import Foundation
 
 /// A folder the runner must write to cannot be written: found before any training starts.

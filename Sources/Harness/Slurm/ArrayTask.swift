@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import Foundation
 import NN
 

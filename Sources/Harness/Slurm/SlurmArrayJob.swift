@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import Foundation
 
 /// A spec's runs as one Slurm job array: task `i` trains run `i` of the plan (cell × seed, in plan order)

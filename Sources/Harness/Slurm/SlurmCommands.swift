@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import Foundation
 
 /// What `ablate submit --slurm` and `ablate merge` do, so the executable only parses arguments.

@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// What went wrong on the Slurm path, as sentences a researcher can act on.
 public enum SlurmError: Error, Equatable, CustomStringConvertible {
     /// A path Slurm cannot carry in a batch script (a backslash or a newline).

@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import RRSISData
 
 /// A validated ablation spec: everything needed to plan and run it, with every component and parameter
@@ -36,24 +38,6 @@ public struct Cell: Hashable, Sendable {
     /// A control condition (`"controls"` in the spec): the baseline's model trained and tested on rewritten
     /// expressions. Nil for ordinary variants.
     public var control: ExpressionControl? = nil
-}
-
-/// A choice for every slot.
-public struct ModelConfig: Hashable, Sendable {
-    public var choices: [ComponentSlot: ComponentChoice]
-
-    public init(_ choices: [ComponentSlot: ComponentChoice]) { self.choices = choices }
-
-    /// The choice in `slot` (present in every validated config).
-    public subscript(slot: ComponentSlot) -> ComponentChoice {
-        guard let c = choices[slot] else { preconditionFailure("ModelConfig has no \(slot.rawValue); it was not validated") }
-        return c
-    }
-
-    /// `{"alignment":{"name":…,"params":{…}},"backbone":…}`.
-    public var json: JSONValue {
-        .object(ComponentSlot.allCases.compactMap { slot in choices[slot].map { (slot.rawValue, $0.json) } })
-    }
 }
 
 /// The dataset section: a kind (`synthetic`, `folder`, `refsegrs`, `rrsisd`) and its parameters.

@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// Command-line overrides: `--set train.epochs=2`, `--set seeds=[0,1]`, `--set model.alignment=coarse`.
 ///
 /// The key is a dotted path into the spec (numbers index arrays: `variants.rows.0.name`); the value is

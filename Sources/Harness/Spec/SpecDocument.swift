@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// Spec-aware transformations of a spec document, applied by the loader before `--set` and validation.
 enum SpecDocument {
     /// Writes every component choice given as a bare name (`"scale": "tmem"`) in `model` and in each row's

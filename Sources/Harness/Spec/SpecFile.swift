@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import Foundation
 
 /// Reading a spec file's text, with a message for each way a path can fail to be one: a folder, a FIFO

@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import Foundation
 
 /// Loads a spec file: resolves its path, follows `extends`, applies `--set` overrides and validates the

@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// Declarations of the non-component sections of a spec — the training recipe, the dataset kinds and
 /// the report options — as `ParameterSpec`s, so they validate and document like components do.
 public enum SpecSections {

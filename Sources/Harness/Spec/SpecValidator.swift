@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// Validates a merged spec document against the registry and the section declarations, collecting every
 /// problem before giving up, and expands the variants into cells.
 public struct SpecValidator {

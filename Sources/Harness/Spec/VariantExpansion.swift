@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// Expands a spec's `variants` into cells.
 ///
 /// - `{"rows": [{"name": "FIAM w/o spatial", "model": {"alignment": {"name": "fiam", "params": {"spatial": false}}}}, …]}`:

@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import RRSISData
 
 /// The bootstrap's random numbers: SplitMix64 (Steele, Lea & Flood 2014; the data layer's `SplitMix64`),

@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// The paired difference of one metric between a variant and the baseline, in the caller's units
 /// (`PairedBootstrap` works in fractions; reports scale to percentage points).
 public struct PairedDelta: Equatable, Sendable {

@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// A baseline and a variant aligned for `PairedBootstrap`: the seeds both finished (in the baseline's
 /// order) and the sample ids every one of those runs evaluated (sorted), as two `SampleMatrix`es.
 public struct PairedSamples: Sendable {

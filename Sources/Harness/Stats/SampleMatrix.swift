@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// Per-sample intersections and unions of one variant over seeds, `[seeds, samples]` row-major: row `s` is
 /// the run with the `s`-th shared seed, column `j` the `j`-th shared sample id. Two matrices compared by
 /// `PairedBootstrap` have the same seeds and sample ids in the same order (that is the pairing).

@@ -1,3 +1,6 @@
+import Declarations
+import RRSISModels
+
 /// One evaluated sample of one run (`sample_results` table): what every paired statistic is recomputed from.
 public struct SampleResult: Equatable, Sendable {
     /// `"val"` or `"test"`.

@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import GRDB
 
 /// The `sample_results` table (migration `v4_sample_results`): one row per evaluated sample per run and

@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import GRDB
 
 /// The store's schema, as GRDB migrations. Never edit a shipped migration: append a new one (`v2_…`);

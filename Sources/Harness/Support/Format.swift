@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import Foundation
 
 /// Number formatting shared by reports and the planner: fixed decimals, durations.

@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import CHash
 
 /// SHA-256 (FIPS 180-4), self-contained so the harness needs no crypto library. Used for run keys,

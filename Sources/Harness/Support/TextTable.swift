@@ -1,3 +1,5 @@
+import Declarations
+import RRSISModels
 import Foundation
 
 /// Plain-text tables for the terminal: columns padded to their widest cell, a rule under the header.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import Harness
+@testable import Declarations
+import RRSISModels
 
 /// A temporary store populated through `ResultStore`'s own API, with runs at two commits.
 struct CompareFixture {

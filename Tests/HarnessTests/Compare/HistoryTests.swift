@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import Harness
+@testable import Declarations
+import RRSISModels
 
 struct HistoryTests {
     @Test func tabulatesAMetricPerCommitNewestFirst() throws {

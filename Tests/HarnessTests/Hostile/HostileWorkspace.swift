@@ -3,6 +3,8 @@ import GRDB
 import RRSISData
 import Testing
 @testable import Harness
+@testable import Declarations
+import RRSISModels
 
 /// A project folder holding existing results (a migrated store and a report) and a spec to break; every
 /// hostile test asserts its error and that those results are byte-for-byte untouched.

@@ -1,5 +1,7 @@
 import Testing
 @testable import Harness
+@testable import Declarations
+import RRSISModels
 
 struct MetricsTests {
     /// Three hand-computed samples: IoU 1/2, an empty union (IoU 0 by convention), IoU 3/4.

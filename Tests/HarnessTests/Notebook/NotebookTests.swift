@@ -2,6 +2,8 @@ import Foundation
 import RRSISData
 import Testing
 @testable import Harness
+@testable import Declarations
+import RRSISModels
 
 /// The notebook document and its export from a hand-made store (test inputs, not model results).
 struct NotebookTests {

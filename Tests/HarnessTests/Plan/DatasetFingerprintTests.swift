@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import Harness
+@testable import Declarations
+import RRSISModels
 
 /// Run keys of data on disk follow the files; the synthetic benchmark's keys never move.
 struct DatasetFingerprintTests {

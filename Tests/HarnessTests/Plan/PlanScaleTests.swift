@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import Harness
+@testable import Declarations
+import RRSISModels
 
 /// Planning is bookkeeping: its time grows linearly with the number of variants, and the shortcuts
 /// taken for that speed give the same run keys as the plain definitions.

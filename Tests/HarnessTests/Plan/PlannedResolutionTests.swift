@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import Harness
+@testable import Declarations
+import RRSISModels
 
 @Suite("Planned resolution")
 struct PlannedResolutionTests {

@@ -1,5 +1,7 @@
 import Testing
 @testable import Harness
+@testable import Declarations
+import RRSISModels
 
 /// Raster primitives: exact alpha blending, polygon coverage by pixel centres, thick lines, clipping.
 struct CanvasTests {

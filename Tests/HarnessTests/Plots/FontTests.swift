@@ -1,5 +1,7 @@
 import Testing
 @testable import Harness
+@testable import Declarations
+import RRSISModels
 
 /// The embedded font8x8_basic glyphs against hand-drawn bitmaps, and text drawn on a canvas.
 struct FontTests {

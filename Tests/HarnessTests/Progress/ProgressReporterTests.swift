@@ -1,5 +1,7 @@
 import Testing
 @testable import Harness
+@testable import Declarations
+import RRSISModels
 
 struct ProgressReporterTests {
     /// A reporter on a fake clock that records what it prints.

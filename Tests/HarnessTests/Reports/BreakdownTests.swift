@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import Harness
+@testable import Declarations
+import RRSISModels
 
 /// The per-tag breakdown, from hand-made stored metrics (test inputs, not model results).
 struct BreakdownTests {

@@ -1,5 +1,7 @@
 import Testing
 @testable import Harness
+@testable import Declarations
+import RRSISModels
 
 struct DeltaEvidenceTests {
     static func stats(_ values: [Double]) -> SeedStatistics {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import Harness
+@testable import Declarations
+import RRSISModels
 
 /// Tables with paired intervals, from a store whose runs carry per-sample results. The numbers are synthetic
 /// inputs, not results of any model.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import Harness
+@testable import Declarations
+import RRSISModels
 
 /// Report rendering against golden files. The stored numbers are synthetic test inputs chosen so every
 /// statistic is easy to check by hand — they are not results of any model.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import Harness
+@testable import Declarations
+import RRSISModels
 
 /// `ablate run-task`: one run of the plan into its own database, and the generated batch script run by
 /// bash as Slurm would run it (no Slurm needed).

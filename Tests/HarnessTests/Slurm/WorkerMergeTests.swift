@@ -2,6 +2,8 @@ import Foundation
 import GRDB
 import Testing
 @testable import Harness
+@testable import Declarations
+import RRSISModels
 
 /// `ablate merge`: worker databases folded into the main store — idempotent, finished runs win, and a bad
 /// file stops everything before the main store is touched.

@@ -2,6 +2,8 @@ import Foundation
 import RRSISData
 import Testing
 @testable import Harness
+@testable import Declarations
+import RRSISModels
 
 @Suite("Controls")
 struct ControlsTests {

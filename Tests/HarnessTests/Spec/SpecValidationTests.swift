@@ -1,5 +1,7 @@
 import Testing
 @testable import Harness
+@testable import Declarations
+import RRSISModels
 
 struct SpecValidationTests {
     @Test func validSpecResolvesEveryComponentWithDefaults() throws {
@@ -32,8 +34,8 @@ struct SpecValidationTests {
         let issues = Fixtures.issues(try Fixtures.alignment { try $0.set("variants.rows.0.model.alignment", "fiamm") })
         #expect(issues.count == 1)
         #expect(issues[0].path == "variants.rows[0].model.alignment")
-        #expect(issues[0].problem == .unknownComponent(slot: .alignment, name: "fiamm", allowed: ["coarse", "fiam"], suggestion: "fiam"))
-        #expect(issues[0].sentence.contains("Registered alignment components: coarse, fiam"))
+        #expect(issues[0].problem == .unknownComponent(slot: .alignment, name: "fiamm", allowed: Registry.standard.names(for: .alignment), suggestion: "fiam"))
+        #expect(issues[0].sentence.contains("Registered alignment components: " + Registry.standard.names(for: .alignment).joined(separator: ", ")))
     }
 
     @Test(arguments: [

@@ -2,6 +2,8 @@ import Foundation
 import GRDB
 import Testing
 @testable import Harness
+@testable import Declarations
+import RRSISModels
 
 @Suite("Per-sample results in the store")
 struct SampleStoreTests {

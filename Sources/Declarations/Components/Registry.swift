@@ -1,7 +1,7 @@
 /// The catalogue of component declarations a spec may name, per slot.
 ///
-/// `Registry.standard` (in `StandardComponents.swift`) is the one explicit list: Swift runs no code at
-/// import time, so components cannot register themselves.
+/// The model layer makes the standard one from its component list (`ModelCatalog.standard` in
+/// RRSISModels); this type knows declarations only, not how to build them.
 public struct Registry: Sendable {
     public private(set) var declarations: [ComponentDeclaration]
 
@@ -68,42 +68,5 @@ public struct Registry: Sendable {
                                                             owner: "\(slot.rawValue) \(name)")
         issues += paramIssues
         return (issues.isEmpty ? ComponentChoice(slot: slot, name: name, params: params) : nil, issues)
-    }
-}
-
-/// Builders of one slot's components, keyed by declared name: how the model layer plugs construction
-/// into the registry without the harness switching on strings.
-///
-/// `Context` is whatever a builder needs besides its parameters (e.g. channel widths of the stage it
-/// sits in); `Built` is the module type the slot produces.
-/// ```swift
-/// var alignments = ComponentBuilders<AlignmentContext, AlignmentModule>(slot: .alignment)
-/// alignments.register("fiam") { params, ctx in FIAM(dims: ctx.dims, spatial: try params.bool("spatial")) }
-/// ```
-public struct ComponentBuilders<Context, Built> {
-    public typealias Builder = (ComponentParams, Context) throws -> Built
-    public let slot: ComponentSlot
-    private var builders: [String: Builder] = [:]
-
-    public init(slot: ComponentSlot) { self.slot = slot }
-
-    /// Attaches `build` to the component `name` of this slot.
-    public mutating func register(_ name: String, _ build: @escaping Builder) {
-        builders[name] = build
-    }
-
-    /// Builds `choice` (which the spec validation has resolved against the declarations).
-    public func build(_ choice: ComponentChoice, _ context: Context) throws -> Built {
-        precondition(choice.slot == slot, "ComponentBuilders(\(slot.rawValue)) asked to build a \(choice.slot.rawValue)")
-        guard let build = builders[choice.name] else { throw RegistryError.noBuilder(slot: slot, name: choice.name) }
-        return try build(choice.params, context)
-    }
-
-    /// Mismatches between these builders and `registry`'s declarations for the slot: declared components
-    /// without a builder, and builders for undeclared names. Empty when complete (assert this in a test).
-    public func mismatches(with registry: Registry) -> [RegistryError] {
-        let declared = Set(registry.names(for: slot))
-        return declared.subtracting(builders.keys).sorted().map { .noBuilder(slot: slot, name: $0) }
-            + Set(builders.keys).subtracting(declared).sorted().map { .undeclared(slot: slot, name: $0) }
     }
 }

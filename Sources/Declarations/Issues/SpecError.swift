@@ -52,7 +52,7 @@ public struct SpecIssue: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// `value` cut to 120 characters for a message (a 20,000-character value would bury the sentence).
-    static func shortened(_ value: String) -> String {
+    public static func shortened(_ value: String) -> String {
         value.count <= 120 ? value : String(value.prefix(120)) + "… (\(value.count) characters)"
     }
 

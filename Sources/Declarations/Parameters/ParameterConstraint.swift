@@ -78,7 +78,7 @@ extension Registry {
     /// The spec issues of `model`'s broken rules; keys are written as full spec paths
     /// (`model.backbone.params.heads`, `dataset.imageSize`), the issue placed at the first key (base model)
     /// or at `variants` naming the variant.
-    func constraintIssues(of choice: ComponentChoice, _ context: ConstraintContext, variant: String?) -> [SpecIssue] {
+    public func constraintIssues(of choice: ComponentChoice, _ context: ConstraintContext, variant: String?) -> [SpecIssue] {
         violations(of: choice, context).map { c, found in
             let keys = c.keys.map { $0.contains(".") ? $0 : "model.\(choice.slot.rawValue).params.\($0)" }
             return SpecIssue(path: variant == nil ? keys[0] : "variants", .constraint(keys: keys, rule: c.rule, found: found, variant: variant))

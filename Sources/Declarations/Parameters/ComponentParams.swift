@@ -49,6 +49,12 @@ public struct ComponentParams: Hashable, Sendable {
         guard case .string(let s) = try value(name) else { throw mismatch(name, "a string") }
         return s
     }
+    /// The choice parameter `name` as the closed set `T` whose raw values its declaration lists.
+    public func choice<T: RawRepresentable>(_ name: String, of type: T.Type) throws -> T where T.RawValue == String {
+        let s = try string(name)
+        guard let value = T(rawValue: s) else { throw mismatch(name, "one of \(T.self)'s values") }
+        return value
+    }
     /// The integer-list parameter `name`.
     public func ints(_ name: String) throws -> [Int] {
         guard case .intList(let l) = try value(name) else { throw mismatch(name, "a list of integers") }
@@ -95,26 +101,24 @@ public struct ComponentParams: Hashable, Sendable {
     static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
 }
 
-/// Programmer-facing errors of the registry: a builder asked for a parameter its declaration lacks, or
-/// a component has no builder. Rendered as sentences naming the component.
+/// Programmer-facing errors of the registry: a builder asked for a parameter its declaration lacks, or a
+/// model names a component no catalogue lists. Rendered as sentences naming the component.
 public enum RegistryError: Error, Equatable, CustomStringConvertible {
     case missingParameter(owner: String, name: String, available: [String])
     case parameterType(owner: String, name: String, requested: String, actual: String)
-    case noBuilder(slot: ComponentSlot, name: String)
-    case undeclared(slot: ComponentSlot, name: String)
+    /// A model names a component the catalogue building it does not list.
+    case unregistered(slot: ComponentSlot, name: String, registered: [String])
     /// A model was built from parameters that break a declared rule (the spec validator rejects such specs).
     case brokenConstraint(slot: ComponentSlot, name: String, rule: String, found: String)
 
     public var description: String {
         switch self {
         case let .missingParameter(owner, name, available):
-            return "\(owner) has no parameter \"\(name)\"; its declaration lists: \(available.joined(separator: ", ")). Add it to the declaration in Registry/StandardComponents.swift."
+            return "\(owner) has no parameter \"\(name)\"; its declaration lists: \(available.joined(separator: ", ")). Add it to the component's declaration (beside its module in RRSISModels)."
         case let .parameterType(owner, name, requested, actual):
             return "\(owner): parameter \"\(name)\" was read as \(requested) but holds \(actual); make the builder use the declared type."
-        case let .noBuilder(slot, name):
-            return "The \(slot.rawValue) component \"\(name)\" is declared but no builder is registered for it."
-        case let .undeclared(slot, name):
-            return "A builder was registered for the \(slot.rawValue) component \"\(name)\", which is not declared; declare it in Registry/StandardComponents.swift."
+        case let .unregistered(slot, name, registered):
+            return "No \(slot.rawValue) component \"\(name)\" is registered (registered: \(registered.joined(separator: ", "))); add it to ModelCatalog.standard's list."
         case let .brokenConstraint(slot, name, rule, found):
             return "Cannot build \(slot.rawValue) \(name): \(found), but \(rule). Nothing was built; validate the spec (`ablate plan`) to see every such problem."
         }
