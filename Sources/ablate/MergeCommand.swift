@@ -24,7 +24,7 @@ struct MergeCommand: ParsableCommand {
     var commit: String?
 
     @Option(help: "Folder that receives <spec>/table.md and table.csv.")
-    var results: String = "Results"
+    var results: String = ResultsFolder.defaultRoot
 
     func validate() throws {
         if databases.isEmpty { throw ValidationError(MergeError.noDatabases.description) }

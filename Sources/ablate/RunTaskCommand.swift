@@ -24,7 +24,7 @@ struct RunTaskCommand: ParsableCommand {
     var commit: String?
 
     @Option(help: "Results folder (the dataset cache goes to <results>/.cache).")
-    var results: String = "Results"
+    var results: String = ResultsFolder.defaultRoot
 
     func validate() throws {
         guard index >= 0 else {

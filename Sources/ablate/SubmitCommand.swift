@@ -40,7 +40,7 @@ struct SubmitCommand: ParsableCommand {
     var ablate: String?
 
     @Option(help: "Folder of the tables, worker databases (workers/) and Slurm logs (slurm/).")
-    var results: String = "Results"
+    var results: String = ResultsFolder.defaultRoot
 
     @OptionGroup var recordCommit: RecordCommitOption
 

@@ -16,7 +16,7 @@ import Foundation
 public enum DatasetFingerprint {
     /// The fingerprint folded into `spec`'s run keys.
     public static func of(_ spec: AblationSpec) -> String {
-        guard spec.dataset.kind != "synthetic", let path = try? spec.dataset.params.string("path") else {
+        guard spec.dataset.kind.isOnDisk, let path = try? spec.dataset.params.string("path") else {
             return spec.dataset.fingerprint
         }
         let full = (try? spec.dataset.params.string("fingerprint")) == "full"

@@ -13,7 +13,7 @@ public struct PlanRenderer {
         let spec = plan.spec
         var out = "\(spec.name) (\(spec.file)): \(spec.cells.count) variant\(spec.cells.count == 1 ? "" : "s") × "
             + "\(spec.seeds.count) seed\(spec.seeds.count == 1 ? "" : "s") = \(plan.runs.count) runs; baseline \"\(spec.baseline)\"\n"
-        out += "dataset \(spec.dataset.kind) \(spec.dataset.params.json.jsonText), fingerprint \(plan.datasetFingerprint.prefix(12))\n"
+        out += "dataset \(spec.dataset.kind.rawValue) \(spec.dataset.params.json.jsonText), fingerprint \(plan.datasetFingerprint.prefix(12))\n"
         out += "train \(spec.train.params.json.jsonText)\n\n"
         var rows: [[String]] = [["variant", "seed", "run key", "status", "GMACs", "est. time"]]
         var estimates: [Int: Estimate?] = [:]

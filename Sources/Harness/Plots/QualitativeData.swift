@@ -26,7 +26,7 @@ extension ReportPlots {
         guard !order.isEmpty else { return nil }
         order.sort { ($0.index, $0.id) < ($1.index, $1.id) }
 
-        let cache = URL(fileURLWithPath: resultsRoot).appendingPathComponent(".cache")
+        let cache = ResultsFolder.cache(resultsRoot: resultsRoot)
         let test = try RunData.samples(of: .test, spec: plan.spec, cacheRoot: cache)
         let byID = Dictionary(test.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var samples: [QualitativeSample] = []

@@ -54,7 +54,7 @@ public enum ReportPlots {
     public static func write(_ plan: Plan, store: ResultStore, table: ReportTable, breakdown: ReportTable?,
                              resultsRoot: String) throws -> (files: [String], notes: [String]) {
         let (figures, notes) = try render(plan, store: store, table: table, breakdown: breakdown, resultsRoot: resultsRoot)
-        let dir = ReportWriter.folder(for: plan.spec.name, resultsRoot: resultsRoot)
+        let dir = ResultsFolder.folder(for: plan.spec.name, resultsRoot: resultsRoot)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         for figure in figures { try figure.png.write(to: URL(fileURLWithPath: dir + "/" + figure.file), options: .atomic) }
         return (figures.map { dir + "/" + $0.file }, notes)

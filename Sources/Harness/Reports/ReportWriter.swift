@@ -4,17 +4,12 @@ import Foundation
 
 /// Writes a spec's report files into its results folder (`Results/<spec>/`).
 public enum ReportWriter {
-    /// The results folder of `specName` under `resultsRoot`.
-    public static func folder(for specName: String, resultsRoot: String = "Results") -> String {
-        resultsRoot + "/" + specName
-    }
-
     /// Writes `table.md` and `table.csv` (and `table.tex` when `latex`; `breakdown.md` and `costs.md` when
     /// given); returns their paths.
     @discardableResult
     public static func write(_ table: ReportTable, breakdown: ReportTable? = nil, costs: ReportTable? = nil,
-                             resultsRoot: String = "Results", latex: Bool = false) throws -> [String] {
-        let dir = folder(for: table.specName, resultsRoot: resultsRoot)
+                             resultsRoot: String = ResultsFolder.defaultRoot, latex: Bool = false) throws -> [String] {
+        let dir = ResultsFolder.folder(for: table.specName, resultsRoot: resultsRoot)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var files = [(dir + "/table.md", MarkdownReport.render(table)), (dir + "/table.csv", CSVReport.render(table))]
         if latex { files.append((dir + "/table.tex", LaTeXReport.render(table))) }

@@ -21,7 +21,7 @@ public struct AblationRunner {
     public var specPath: String
     public var overrides: [String] = []
     public var storePath: String = ResultStore.defaultPath
-    public var resultsRoot: String = "Results"
+    public var resultsRoot: String = ResultsFolder.defaultRoot
     /// Fold this commit into run keys (reruns on a new commit become new runs).
     public var commit: String?
     /// Train finished runs again.
@@ -52,7 +52,7 @@ public struct AblationRunner {
         var created = try WritableFolder.require(URL(fileURLWithPath: storePath).deletingLastPathComponent().path,
                                                  role: "the results database \(storePath)")
         do {
-            created = try WritableFolder.require(ReportWriter.folder(for: spec.name, resultsRoot: resultsRoot), role: "the results tables")
+            created = try WritableFolder.require(ResultsFolder.folder(for: spec.name, resultsRoot: resultsRoot), role: "the results tables")
                 + created
             return try run(spec, plan)
         } catch {
@@ -63,7 +63,7 @@ public struct AblationRunner {
 
     private func run(_ spec: AblationSpec, _ plan: Plan) throws -> String {
         // Temporary cache folders of data generations that were killed (their process is gone).
-        SyntheticDataset.removeStaleTemporaryFolders(in: URL(fileURLWithPath: resultsRoot).appendingPathComponent(".cache"))
+        SyntheticDataset.removeStaleTemporaryFolders(in: ResultsFolder.cache(resultsRoot: resultsRoot))
         let store = try ResultStore(path: storePath)
         let pending = plan.pending(finished: try store.finishedRunKeys(), force: force)
         let done = plan.runs.count - pending.count
@@ -79,95 +79,19 @@ public struct AblationRunner {
                 dataByControl[run.cell.control] = d
                 return d
             }
-            let environment = RunEnvironment.current()
-            let progress = ProgressReporter(totalRuns: pending.count, epochsPerRun: spec.train.epochs)
+            var queue = RunQueue(plan: plan, store: store)
+            queue.resultsRoot = resultsRoot
+            queue.replacingFinished = force
+            queue.savePredictions = savePredictions
+            queue.pollSeconds = claimPollSeconds
+            queue.interruption = interruption
+            queue.interruptAfterRuns = interruptAfterRuns
+            queue.output = output
             let signals = stopsOnSignals ? SignalInterrupter(raising: interruption) : nil
             defer { signals?.uninstall() }
-            // Claim each run before training it, so a second `ablate` on the same database trains other runs;
-            // runs another live process holds are retried until they finish there (or their owner dies).
-            var queue = pending, trained = 0, firstPass = true
-            while !queue.isEmpty {
-                var held: [(PlannedRun, String)] = []
-                for run in queue {
-                    let record = RunRecord(run, of: plan, environment: environment, threads: Parallel.workers)
-                    switch try store.claimRun(record, replacingFinished: force && firstPass) {
-                    case .finishedElsewhere:
-                        if !firstPass { output("\(run.cell.name) seed \(run.seed): finished by another process\n") }
-                        continue
-                    case .heldBy(let owner):
-                        held.append((run, owner))
-                        continue
-                    case .claimed:
-                        break
-                    }
-                    trained += 1
-                    do {
-                        try train(run, index: trained, plan: plan, data: try data(for: run), store: store, progress: progress)
-                    } catch is TrainingStopped {
-                        throw interrupted(plan, store)
-                    }
-                    if let n = interruptAfterRuns, trained >= n { interruption.raise() }
-                }
-                if held.isEmpty { break }
-                let owners = Set(held.map(\.1)).sorted().joined(separator: ", ")
-                output("waiting for \(held.count) run\(held.count == 1 ? "" : "s") being trained by \(owners)\n")
-                queue = held.map(\.0)
-                firstPass = false
-                let deadline = Date().addingTimeInterval(claimPollSeconds)
-                while Date() < deadline {
-                    if interruption.isRaised { throw interrupted(plan, store) }
-                    Thread.sleep(forTimeInterval: 0.1)
-                }
-            }
+            _ = try queue.train(pending, data: data, progress: ProgressReporter(totalRuns: pending.count, epochsPerRun: spec.train.epochs))
         }
-        return try HarnessCommands.report(spec: specPath, overrides: overrides, storePath: storePath,
-                                          resultsRoot: resultsRoot, commit: commit)
-    }
-
-    /// The interruption error for the plan's current state, after printing it.
-    func interrupted(_ plan: Plan, _ store: ResultStore) -> RunInterrupted {
-        let finished = plan.runs.count - plan.pending(finished: (try? store.finishedRunKeys()) ?? [], force: false).count
-        let interrupted = RunInterrupted(finishedRuns: finished, totalRuns: plan.runs.count)
-        output("\n\(interrupted)\n")
-        return interrupted
-    }
-
-    /// Trains a run this process has claimed, refreshing the claim's heartbeat as it goes.
-    func train(_ run: PlannedRun, index: Int, plan: Plan, data: RunData, store: ResultStore, progress: ProgressReporter) throws {
-        do {
-            let heartbeat = Heartbeat(interval: claimPollSeconds) { try? store.heartbeat(runKey: run.runKey) }
-            let model = try ModelCatalog.standard.segmenter(run.cell.model, vocabulary: data.train.vocabulary.count, seed: UInt64(run.seed))
-            var trainer = RunTrainer(recipe: plan.spec.train, data: data, seed: run.seed, progress: progress)
-            trainer.qualitativeSamples = plan.spec.report.qualitative
-            trainer.shouldStop = { [interruption] in heartbeat.beat(); return interruption.isRaised }
-            if savePredictions {
-                trainer.predictionsFolder = URL(fileURLWithPath: ReportWriter.folder(for: plan.spec.name, resultsRoot: resultsRoot))
-                    .appendingPathComponent("runs/\(run.runKey)/predictions")
-            }
-            let recipe = plan.spec.train, n = data.train.count
-            let steps = recipe.dropLast && n >= recipe.batchSize ? n / recipe.batchSize : (n + recipe.batchSize - 1) / recipe.batchSize
-            progress.runStarted(index: index, cell: run.cell.name, seed: run.seed, stepsPerEpoch: steps)
-            let outcome = try trainer.run(model) { points in try store.recordEpoch(runKey: run.runKey, points: points) }
-            try store.recordSamples(runKey: run.runKey, outcome.samples)
-            try store.finishRun(runKey: run.runKey, metrics: outcome.metrics, costs: outcome.costs, predictions: outcome.predictions)
-            progress.runFinished(summary: outcome.summary)
-        } catch {
-            try? store.failRun(runKey: run.runKey, message: "\(error)")
-            throw error
-        }
-    }
-}
-
-/// Calls `action` at most once per `interval` seconds of `beat()` calls (from the training loop's steps).
-final class Heartbeat {
-    private let interval: Double
-    private let action: () -> Void
-    private var last = now()
-
-    init(interval: Double, action: @escaping () -> Void) { self.interval = interval; self.action = action }
-
-    func beat() {
-        let t = now()
-        if t - last >= interval { last = t; action() }
+        // The report reads the runs just recorded, through the same plan and store.
+        return try HarnessCommands.report(plan, store: store, resultsRoot: resultsRoot)
     }
 }

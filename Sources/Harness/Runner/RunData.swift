@@ -46,11 +46,11 @@ public struct RunData {
         self.report = report
         for (name, samples) in [("train", splits.train), ("val", splits.val), ("test", splits.test)] where samples.isEmpty {
             // Name what was skipped: an empty split is usually a manifest whose records were all rejected.
-            throw RunDataError.emptySplit(split: name, dataset: spec.dataset.kind + (report.skipped.isEmpty ? "" : " (\(report))"))
+            throw RunDataError.emptySplit(split: name, dataset: spec.dataset.kind.rawValue + (report.skipped.isEmpty ? "" : " (\(report))"))
         }
         let vocabulary = Vocabulary(building: splits.train.map(\.expression))
         let decoupler = PhraseDecoupler(classList: source.classList)
-        let size = try spec.dataset.params.values["imageSize"] != nil ? spec.dataset.params.int("imageSize") : 64
+        let size = spec.dataset.preparedImageSize
         train = try PreparedDataset(samples: splits.train, vocabulary: vocabulary, decoupler: decoupler, imageSize: size, maxLength: maxLength)
         val = try PreparedDataset(samples: splits.val, vocabulary: vocabulary, decoupler: decoupler, imageSize: size, maxLength: maxLength)
         test = try PreparedDataset(samples: splits.test, vocabulary: vocabulary, decoupler: decoupler, imageSize: size, maxLength: maxLength)
@@ -60,8 +60,7 @@ public struct RunData {
     /// `resultsRoot/.cache`; skipped dataset records are reported through `warn` (the first ten named).
     static func forRunning(_ spec: AblationSpec, resultsRoot: String, control: ExpressionControl? = nil,
                            warn: (String) -> Void) throws -> RunData {
-        let maxLength = (try? spec.baseModel.choices[.text]?.params.int("maxLength")) ?? 20
-        let data = try RunData(spec, maxLength: maxLength, cacheRoot: URL(fileURLWithPath: resultsRoot).appendingPathComponent(".cache"),
+        let data = try RunData(spec, maxLength: spec.textLength, cacheRoot: ResultsFolder.cache(resultsRoot: resultsRoot),
                                control: control)
         if !data.report.skipped.isEmpty {
             warn("warning: dataset \(spec.dataset.kind): \(data.report)\n" + data.report.skipped.prefix(10).map { "  • \($0)\n" }.joined())
@@ -76,15 +75,13 @@ public struct RunData {
     }
 
     /// `dataset.imageSize` when the spec has it: real datasets are resized to it as they load.
-    static func loadSize(_ spec: AblationSpec) throws -> Int? {
-        spec.dataset.params.values["imageSize"] != nil ? try spec.dataset.params.int("imageSize") : nil
-    }
+    static func loadSize(_ spec: AblationSpec) throws -> Int? { spec.dataset.imageSize }
 
     /// The data source a spec names.
     static func source(_ spec: AblationSpec, cacheRoot: URL?) throws -> DatasetSource {
         let p = spec.dataset.params
         switch spec.dataset.kind {
-        case "synthetic":
+        case .synthetic:
             var config = SyntheticConfig()
             config.imageSize = try p.int("imageSize")
             config.trainCount = try p.int("train")
@@ -93,13 +90,13 @@ public struct RunData {
             config.seed = UInt64(try p.int("seed"))
             config.noise = try p.double("noise")
             return .synthetic(config, cacheRoot: cacheRoot)
-        case "refsegrs":
-            guard let path = try? p.string("path") else { throw RunDataError.missingPath(kind: "refsegrs", spec: spec.file) }
+        case .refsegrs:
+            guard let path = try? p.string("path") else { throw RunDataError.missingPath(kind: spec.dataset.kind.rawValue, spec: spec.file) }
             return .refSegRS(root: try datasetRoot(path, spec: spec))
-        default:
-            guard let path = try? p.string("path") else { throw RunDataError.missingPath(kind: spec.dataset.kind, spec: spec.file) }
+        case .folder, .rrsisd:
+            guard let path = try? p.string("path") else { throw RunDataError.missingPath(kind: spec.dataset.kind.rawValue, spec: spec.file) }
             return .folder(root: try datasetRoot(path, spec: spec),
-                           classList: spec.dataset.kind == "rrsisd" ? ClassLists.rrsisD : ClassLists.synthetic)
+                           classList: spec.dataset.kind == .rrsisd ? ClassLists.rrsisD : ClassLists.synthetic)
         }
     }
 

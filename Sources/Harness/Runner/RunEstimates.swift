@@ -19,7 +19,7 @@ public enum RunEstimates {
 
     public static func macs(_ spec: AblationSpec) -> (Cell) -> Estimate? {
         { cell in
-            guard let size = try? spec.dataset.params.int("imageSize"),
+            guard let size = spec.dataset.imageSize,
                   let length = try? cell.model.choices[.text]?.params.int("maxLength"),
                   let model = try? ModelCatalog.standard.segmenter(cell.model, vocabulary: 2, seed: 0) else { return nil }
             model.eval()

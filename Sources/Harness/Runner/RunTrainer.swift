@@ -41,9 +41,11 @@ struct RunTrainer {
         let stepsPerEpoch = loader.batchCount, totalSteps = recipe.epochs * stepsPerEpoch
         let schedule = LRSchedule.warmupPoly(totalSteps: totalSteps, warmupSteps: Swift.min(recipe.warmup * stepsPerEpoch, totalSteps))
         let groups = model.parameterGroups(weightDecay: Float(recipe.weightDecay))
-        let optimizer: Optimizer = recipe.optimizer == "sgd"
-            ? SGD(groups: groups, learningRate: Float(recipe.lr), momentum: 0.9)
-            : AdamW(groups: groups, learningRate: Float(recipe.lr))
+        let optimizer: Optimizer
+        switch recipe.optimizer {
+        case .sgd: optimizer = SGD(groups: groups, learningRate: Float(recipe.lr), momentum: 0.9)
+        case .adamw: optimizer = AdamW(groups: groups, learningRate: Float(recipe.lr))
+        }
 
         BufferPool.shared.resetPeak()
         var best: (score: Double, epoch: Int, snapshot: [[Float]])?

@@ -18,7 +18,7 @@ public struct ArrayTask {
     /// The task's own database.
     public var databasePath: String
     /// The synthetic data cache goes under `resultsRoot/.cache`, as for `ablate run`.
-    public var resultsRoot: String = "Results"
+    public var resultsRoot: String = ResultsFolder.defaultRoot
     /// Stop cleanly on SIGINT/SIGTERM (Slurm sends SIGTERM at the time limit and on `scancel`).
     public var stopsOnSignals = false
     /// A `running` row in the task's database whose owner (on another node) has not beaten its heartbeat
@@ -67,41 +67,21 @@ public struct ArrayTask {
             return .alreadyFinished(runKey: run.runKey)
         }
 
-        var runner = AblationRunner(specPath: specPath)
-        runner.overrides = overrides
-        runner.storePath = databasePath
-        runner.resultsRoot = resultsRoot
-        runner.commit = commit
-        runner.output = output
         let spec = plan.spec
         let data = try RunData.forRunning(spec, resultsRoot: resultsRoot, control: run.cell.control, warn: output)
-        let record = RunRecord(run, of: plan, environment: RunEnvironment.current(), threads: Parallel.workers)
+        var queue = RunQueue(plan: plan, store: store)
+        queue.resultsRoot = resultsRoot
+        queue.pollSeconds = pollSeconds
+        queue.staleAfter = staleAfter
+        queue.output = output
         let progress = ProgressReporter(totalRuns: 1, epochsPerRun: spec.train.epochs, interactive: false, output: output)
-        let signals = stopsOnSignals ? SignalInterrupter(raising: runner.interruption) : nil
+        let signals = stopsOnSignals ? SignalInterrupter(raising: queue.interruption) : nil
         defer { signals?.uninstall() }
-
-        var announced = false
-        while true {
-            switch try store.claimRun(record, staleAfter: staleAfter) {
-            case .finishedElsewhere:
-                output("finished by another process meanwhile: nothing to do\n")
-                return .alreadyFinished(runKey: run.runKey)
-            case .heldBy(let owner):
-                // Only a second submission of the same array shares this file; let it finish the run.
-                if !announced { output("run held by \(owner), which is alive; waiting for it (every \(Format.duration(pollSeconds)))\n") }
-                announced = true
-                Thread.sleep(forTimeInterval: pollSeconds)
-                if runner.interruption.isRaised { throw RunInterrupted(finishedRuns: 0, totalRuns: 1) }
-            case .claimed:
-                do {
-                    try runner.train(run, index: 1, plan: plan, data: data, store: store, progress: progress)
-                } catch is TrainingStopped {
-                    let stopped = RunInterrupted(finishedRuns: 0, totalRuns: 1)
-                    output("\n\(stopped)\n")
-                    throw stopped
-                }
-                return .trained(runKey: run.runKey)
-            }
+        let outcome = try queue.train([run], data: { _ in data }, progress: progress)
+        if outcome.trained.isEmpty {
+            output("finished by another process meanwhile: nothing to do\n")
+            return .alreadyFinished(runKey: run.runKey)
         }
+        return .trained(runKey: run.runKey)
     }
 }

@@ -11,7 +11,7 @@ public enum SlurmCommands {
         /// The main store: runs finished there are not submitted again; `--wait` merges into it.
         public var storePath: String = ResultStore.defaultPath
         public var commit: String?
-        public var resultsRoot: String = "Results"
+        public var resultsRoot: String = ResultsFolder.defaultRoot
         public var partition: String?
         public var time: String?
         public var cpusPerTask = 4
@@ -103,7 +103,7 @@ public enum SlurmCommands {
     /// prints what each contributed, then writes the report of `spec` — or, without one, of every spec
     /// file named by the merged runs that exists here.
     public static func merge(databases: [String], storePath: String, spec: String? = nil, overrides: [String] = [],
-                             commit: String? = nil, resultsRoot: String = "Results", ansi: Bool = false) throws -> String {
+                             commit: String? = nil, resultsRoot: String = ResultsFolder.defaultRoot, ansi: Bool = false) throws -> String {
         let files = try WorkerMerge.merge(databases, into: storePath)
         var text = "merged \(files.count) database\(files.count == 1 ? "" : "s") into \(storePath):\n" + files.map(\.summary).joined()
         var specs: [String]

@@ -18,6 +18,11 @@ public struct AblationSpec: Sendable {
     public var dataset: DatasetSpec
     /// The base model every variant starts from.
     public var baseModel: ModelConfig
+    /// Tokens per expression, padding included: the base model's text `maxLength` (validation holds every
+    /// variant to it, since the data is tokenised once per spec).
+    public var textLength: Int {
+        (try? baseModel.choices[.text]?.params.int("maxLength")) ?? TextEncoder.defaultMaxLength
+    }
     public var train: TrainingRecipe
     /// Training seeds; every cell runs once per seed.
     public var seeds: [Int]
@@ -42,16 +47,37 @@ public struct Cell: Hashable, Sendable {
 
 /// The dataset section: a kind (`synthetic`, `folder`, `refsegrs`, `rrsisd`) and its parameters.
 public struct DatasetSpec: Hashable, Sendable {
-    public var kind: String
+    public var kind: DatasetKind
     public var params: ComponentParams
 
+    /// Side of the square images, in pixels, when a spec does not set `dataset.imageSize`.
+    public static let defaultImageSize = 64
+
     /// Canonical JSON of the section, parameters with defaults filled in.
-    public var json: JSONValue { .object([("name", .string(kind)), ("params", params.json)]) }
+    public var json: JSONValue { .object([("name", .string(kind.rawValue)), ("params", params.json)]) }
+
+    /// `dataset.imageSize` as the spec resolved it: always for the synthetic benchmark (declared with a
+    /// default), only when written for data on disk (which is then resized to it as it loads).
+    public var imageSize: Int? {
+        params.values["imageSize"] != nil ? try? params.int("imageSize") : nil
+    }
+
+    /// The side the model sees: `imageSize`, else `defaultImageSize` (data on disk without the key is
+    /// prepared at that size).
+    public var preparedImageSize: Int { imageSize ?? Self.defaultImageSize }
 
     /// Default dataset fingerprint: SHA-256 of the canonical section. For the synthetic benchmark this
     /// identifies the data exactly (the generator is deterministic); a runner that hashes real dataset
     /// files passes its own fingerprint to the planner instead.
     public var fingerprint: String { SHA256.hex("dataset-v1\n" + CanonicalJSON.render(json)) }
+}
+
+/// The optimisers a recipe may name (`train.optimizer`).
+public enum OptimizerKind: String, CaseIterable, Sendable {
+    /// AdamW with decoupled weight decay (the official recipe).
+    case adamw
+    /// SGD with momentum 0.9.
+    case sgd
 }
 
 /// Which checkpoint is tested.
@@ -68,7 +94,7 @@ public struct TrainingRecipe: Hashable, Sendable {
     public var batchSize: Int
     public var lr: Double
     public var weightDecay: Double
-    public var optimizer: String
+    public var optimizer: OptimizerKind
     /// Warm-up length in epochs.
     public var warmup: Int
     public var checkpoint: CheckpointSelection
@@ -82,7 +108,7 @@ public struct TrainingRecipe: Hashable, Sendable {
 
     init(_ p: ComponentParams) throws {
         epochs = try p.int("epochs"); batchSize = try p.int("batchSize"); lr = try p.double("lr")
-        weightDecay = try p.double("weightDecay"); optimizer = try p.string("optimizer"); warmup = try p.int("warmup")
+        weightDecay = try p.double("weightDecay"); optimizer = try p.choice("optimizer", of: OptimizerKind.self); warmup = try p.int("warmup")
         checkpoint = CheckpointSelection(rawValue: try p.string("checkpoint")) ?? .bestVal
         selectBy = Metric(rawValue: try p.string("selectBy")) ?? .oIoU
         dropLast = try p.bool("dropLast")

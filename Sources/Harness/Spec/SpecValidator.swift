@@ -96,9 +96,8 @@ public struct SpecValidator {
     /// Broken declared rules (`ParameterConstraint`) of the base model and of every variant: each distinct
     /// component choice is checked once; a variant's issue names the first variant that has the choice.
     private func constraintIssues(base: ModelConfig?, cells: [Cell], dataset: DatasetSpec?) -> [SpecIssue] {
-        var imageSize: Int? = 64   // real datasets without the key are prepared at 64 pixels
-        if let dataset, dataset.params.values["imageSize"] != nil { imageSize = try? dataset.params.int("imageSize") }
-        if dataset == nil || (imageSize ?? 0) % 32 != 0 { imageSize = nil }   // a bad size is reported on its own
+        var imageSize = dataset?.preparedImageSize
+        if (imageSize ?? 0) % 32 != 0 { imageSize = nil }   // a bad size is reported on its own
         let context = ConstraintContext(imageSize: imageSize)
         var issues: [SpecIssue] = []
         var checked = Set<ComponentChoice>()
@@ -154,7 +153,7 @@ public struct SpecValidator {
             issues.append(SpecIssue(path: "dataset.name", .missingKey(key: "name", expected: "one of: " + kinds.joined(separator: ", "))))
             return nil
         }
-        guard let kind = SpecSections.datasets.first(where: { $0.name == kindName }) else {
+        guard let kind = DatasetKind(rawValue: kindName) else {
             issues.append(SpecIssue(path: "dataset.name", .unknownChoice(value: kindName, allowed: kinds,
                                                                          suggestion: Suggestion.closest(to: kindName, in: kinds))))
             return nil
@@ -166,7 +165,7 @@ public struct SpecValidator {
             guard case let .unknownKey(key, section, allowed, suggestion) = issue.problem else { return issue }
             return SpecIssue(path: issue.path, .unknownKey(key: key, section: section, allowed: ["name"] + allowed, suggestion: suggestion))
         }
-        return found.isEmpty ? DatasetSpec(kind: kindName, params: params) : nil
+        return found.isEmpty ? DatasetSpec(kind: kind, params: params) : nil
     }
 
     /// The base model, or `nil` with problems; `partial` receives the slots that did resolve.

@@ -16,7 +16,7 @@ struct SpecValidationTests {
         #expect(try spec.cells[0].model[.backbone].params.ints("dims") == [32, 64, 128, 256])
         #expect(spec.train.epochs == 4 && spec.train.batchSize == 8 && spec.train.lr == 0.001)
         #expect(spec.train.checkpoint == .bestVal && spec.train.evalEvery == 1)   // defaults
-        #expect(spec.dataset.kind == "synthetic")
+        #expect(spec.dataset.kind == .synthetic)
         #expect(try spec.dataset.params.int("train") == 200 && spec.dataset.params.double("noise") == 6)
         #expect(spec.report.primary == .mIoU && spec.report.split == "test")
     }
