@@ -1,6 +1,11 @@
 import CKernels
 import Foundation
+import Experiment
 import Harness
+import Reporting
+import Runner
+import Cluster
+import Declarations
 import NN
 import RRSISData
 import RRSISModels

@@ -1,5 +1,12 @@
 import Declarations
 import RRSISModels
+import Experiment
+import Statistics
+import RunStore
+import Runner
+import Reporting
+import Figures
+import Cluster
 import Foundation
 import RRSISData
 #if canImport(Glibc)
@@ -79,7 +86,8 @@ public enum HarnessCommands {
         if let blocker = WritableFolder.blockingFile(folder) { throw ReportError.cannotWrite(folder: folder, reason: blocker) }
         let costs = try CostTableBuilder.build(plan, store: store)
         let files = try ReportWriter.write(table, breakdown: breakdown, costs: costs, resultsRoot: resultsRoot, latex: spec.report.latex)
-        let plots = try ReportPlots.write(plan, store: store, table: table, breakdown: breakdown, resultsRoot: resultsRoot)
+        let plots = try ReportPlots.write(plan, store: store, table: table, breakdown: breakdown, resultsRoot: resultsRoot,
+                                           testSamples: testSamples(plan, resultsRoot: resultsRoot))
         return TerminalReport.render(table, ansi: ansi) + "\nwrote " + (files + plots.files).joined(separator: ", ") + "\n"
             + plots.notes.map { "note: \($0)\n" }.joined()
     }
@@ -94,6 +102,11 @@ extension HarnessCommands {
             throw ReportError.noStore(path: storePath, spec: spec.file)
         }
         return (Plan(spec, commit: commit), try ResultStore.reading(storePath))
+    }
+
+    /// The test split of `plan`'s dataset as the runs saw it (generated data from the cache under `resultsRoot`).
+    static func testSamples(_ plan: Plan, resultsRoot: String) -> ReportPlots.TestSamples {
+        { try RunData.samples(of: .test, spec: plan.spec, cacheRoot: ResultsFolder.cache(resultsRoot: resultsRoot)) }
     }
 
     /// The paper-style table and the tag breakdown of `plan`'s runs in `store`.
@@ -125,10 +138,4 @@ public enum ReportError: Error, Equatable, CustomStringConvertible {
             return "Cannot write the report into \(folder): \(reason). Choose another folder with --results."
         }
     }
-}
-
-/// Facts about the process's terminal.
-public enum Terminal {
-    /// Whether standard output is a terminal (progress bars, ANSI bold) rather than a pipe or CI log.
-    public static var isInteractive: Bool { isatty(STDOUT_FILENO) != 0 }
 }

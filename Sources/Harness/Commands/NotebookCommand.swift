@@ -1,6 +1,12 @@
+import Cluster
 import Declarations
-import RRSISModels
+import Experiment
+import Figures
 import Foundation
+import RRSISModels
+import Reporting
+import RunStore
+import Runner
 
 extension HarnessCommands {
     /// Default folder of exported notebooks, relative to the working directory.
@@ -18,7 +24,8 @@ extension HarnessCommands {
         let (plan, store) = try reportSource(spec: path, overrides: overrides, storePath: storePath, commit: commit)
         let (table, breakdown) = try tables(plan, store: store)
         let spec = plan.spec
-        let (figures, notes) = try ReportPlots.render(plan, store: store, table: table, breakdown: breakdown, resultsRoot: resultsRoot)
+        let (figures, notes) = try ReportPlots.render(plan, store: store, table: table, breakdown: breakdown,
+                                                      testSamples: testSamples(plan, resultsRoot: resultsRoot))
         let notebook = NotebookExport.build(plan, table: table, breakdown: breakdown, figures: figures,
                                             storeFromNotebook: NotebookExport.relativePath(from: outputFolder, to: storePath))
         let file = outputFolder + "/" + spec.name + ".ipynb"

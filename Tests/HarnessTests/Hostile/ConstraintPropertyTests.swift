@@ -3,6 +3,13 @@ import NN
 import Testing
 @testable import Harness
 @testable import Declarations
+@testable import Experiment
+@testable import Statistics
+@testable import RunStore
+@testable import Runner
+@testable import Reporting
+@testable import Figures
+@testable import Cluster
 import RRSISModels
 
 /// Property: any spec drawn from the registered components' declared parameters — values inside their

@@ -2,6 +2,13 @@ import Foundation
 import Testing
 @testable import Harness
 @testable import Declarations
+@testable import Experiment
+@testable import Statistics
+@testable import RunStore
+@testable import Runner
+@testable import Reporting
+@testable import Figures
+@testable import Cluster
 import RRSISModels
 
 /// The batch script `ablate submit --slurm` writes, checked line by line, and the merge command it prints.
