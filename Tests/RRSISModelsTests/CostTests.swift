@@ -50,15 +50,15 @@ struct MACCountTests {
         let counter = CostCounter()
         let logits = Cost.counting(into: counter) { withNoGrad { model(images, text) } }
         try logits.validated()
-        // Stage 0 SILA: a 16×16 map (HW = 256), C = K = 16, D = 16, L = 6 words.
-        let (hw, c, d, l) = (256, 16, 16, 6)
+        // Stage 0 SILA: a 16×16 map (HW = 256), C = K = 8, D = 16, L = 6 words.
+        let (hw, c, d, l) = (256, 8, 16, 6)
         let sila = hw * c * c            // query 1×1 conv
             + 2 * l * d * c              // key and value projections of the words
             + hw * c * l + hw * l * c    // Q·Kᵀ and attention·V
             + hw * c * c                 // output 1×1 conv
         #expect(counter.macs(under: "backbone.stages.0.align.sila") == sila)
-        // Patch embedding: 4×4 stride-4 conv from 3 to 16 channels onto 16×16.
-        #expect(counter.macs(under: "backbone.patchEmbed") == 16 * 16 * 16 * 3 * 16)
+        // Patch embedding: 4×4 stride-4 conv from 3 to 8 channels onto 16×16.
+        #expect(counter.macs(under: "backbone.patchEmbed") == 16 * 16 * 8 * 3 * 16)
         // Decoder classifier: 1×1 conv 16 → 2 channels at stride 4.
         #expect(counter.macs(under: "decoder.classifier") == 16 * 16 * 2 * 16)
         // Every MAC is attributed to a component.

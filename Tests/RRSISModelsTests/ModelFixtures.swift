@@ -35,15 +35,13 @@ enum ModelFixtures {
         Variant(alignment: choice(.alignment, alignment, params), scale: choice(.scale, scale))
     }
 
-    /// Stage widths. Stage 0 has 16 channels, not 8: FIAM's channel gate squeezes to C/8, and a single hidden
-    /// unit can be switched off by the whole batch.
-    static let dims = [16, 16, 24, 32]
+    static let dims = [8, 16, 24, 32]
     static let textDim = 16
     static let vocabulary = 20
 
     /// Parameters that keep the fixture small, per slot; a component gets those it declares. Gates start from
     /// PyTorch's defaults: with the official init (zero biases) a channel gate squeezed to one or two hidden
-    /// units at the fixture's 16–32 channels can be switched off entirely by a batch of two (a dead ReLU
+    /// units at the fixture's 8–16 channels can be switched off entirely by a batch of two (a dead ReLU
     /// legitimately zeroes its gradient, and the gradient test would flag it).
     static let small: [ComponentSlot: [(String, JSONValue)]] = [
         .alignment: [("gateInit", .string("torch"))],

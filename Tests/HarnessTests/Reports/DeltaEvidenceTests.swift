@@ -1,5 +1,4 @@
 import Testing
-@testable import Harness
 @testable import Declarations
 @testable import Experiment
 @testable import Statistics
