@@ -90,8 +90,8 @@ extension Components {
         name: "resnet",
         doc: "ResNet-style convolutional backbone: residual basic blocks in four stages; a cheap alternative to Swin.",
         parameters: [
-            .intList("dims", default: [32, 64, 128, 256], count: 4, range: 8...2048, doc: "channels of the four stages"),
-            .intList("depths", default: [1, 1, 2, 1], count: 4, range: 1...32, doc: "residual blocks per stage"),
+            StageParameters.dims,
+            StageParameters.depths("residual blocks"),
         ]
     ) { p, input, rng in
         try ResNetBackbone(dims: try p.ints("dims"), depths: try p.ints("depths"), alignment: input.alignment, rng: &rng)

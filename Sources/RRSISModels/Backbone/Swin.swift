@@ -207,8 +207,8 @@ extension Components {
         name: "swin",
         doc: "Swin Transformer: shifted-window self-attention in four stages with patch merging (LAVT/FIANet's backbone).",
         parameters: [
-            .intList("dims", default: [32, 64, 128, 256], count: 4, range: 8...2048, doc: "channels of the four stages"),
-            .intList("depths", default: [1, 1, 2, 1], count: 4, range: 1...32, doc: "transformer blocks per stage"),
+            StageParameters.dims,
+            StageParameters.depths("transformer blocks"),
             .intList("heads", default: [1, 2, 4, 8], count: 4, range: 1...64, doc: "attention heads per stage"),
             .int("window", default: 4, range: 2...16, doc: "attention window side, in tokens"),
         ],

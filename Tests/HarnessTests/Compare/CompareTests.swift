@@ -1,14 +1,10 @@
 import Foundation
 import Testing
-@testable import Harness
-@testable import Declarations
 @testable import Experiment
 @testable import Statistics
 @testable import RunStore
-@testable import Runner
 @testable import Reporting
 @testable import Figures
-@testable import Cluster
 import RRSISModels
 
 /// A temporary store populated through `ResultStore`'s own API, with runs at two commits.

@@ -1,15 +1,7 @@
 import Foundation
 import RRSISData
 import Testing
-@testable import Harness
-@testable import Declarations
-@testable import Experiment
-@testable import Statistics
-@testable import RunStore
 @testable import Runner
-@testable import Reporting
-@testable import Figures
-@testable import Cluster
 import RRSISModels
 
 /// A `folder` dataset (manifest.jsonl layout) with broken records: each bad record is skipped with the

@@ -4,12 +4,7 @@ import Testing
 @testable import Harness
 @testable import Declarations
 @testable import Experiment
-@testable import Statistics
 @testable import RunStore
-@testable import Runner
-@testable import Reporting
-@testable import Figures
-@testable import Cluster
 import RRSISModels
 
 /// Inputs that are not specs at all, absurd option values, paths that leave the project, and what a

@@ -1,14 +1,7 @@
 import Foundation
 import Testing
-@testable import Harness
-@testable import Declarations
 @testable import Experiment
-@testable import Statistics
-@testable import RunStore
 @testable import Runner
-@testable import Reporting
-@testable import Figures
-@testable import Cluster
 import RRSISModels
 
 /// Broken specs: each is rejected before anything trains, with the file, the JSON path (or line) and

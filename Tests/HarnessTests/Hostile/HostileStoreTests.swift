@@ -1,14 +1,7 @@
 import Foundation
 import Testing
-@testable import Harness
-@testable import Declarations
 @testable import Experiment
-@testable import Statistics
 @testable import RunStore
-@testable import Runner
-@testable import Reporting
-@testable import Figures
-@testable import Cluster
 import RRSISModels
 
 /// A store that cannot be used — from a newer schema, corrupt, or in a folder that cannot be written —

@@ -4,13 +4,8 @@ import RRSISData
 import Testing
 @testable import Harness
 @testable import Declarations
-@testable import Experiment
-@testable import Statistics
 @testable import RunStore
-@testable import Runner
 @testable import Reporting
-@testable import Figures
-@testable import Cluster
 import RRSISModels
 
 /// A project folder holding existing results (a migrated store and a report) and a spec to break; every

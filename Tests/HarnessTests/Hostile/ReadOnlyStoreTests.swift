@@ -4,12 +4,8 @@ import Testing
 @testable import Harness
 @testable import Declarations
 @testable import Experiment
-@testable import Statistics
 @testable import RunStore
-@testable import Runner
 @testable import Reporting
-@testable import Figures
-@testable import Cluster
 import RRSISModels
 
 /// Commands that only read the store leave the database file exactly as it was (bytes and mtime), read a

@@ -1,14 +1,5 @@
 import Foundation
 import RRSISData
-@testable import Harness
-@testable import Declarations
-@testable import Experiment
-@testable import Statistics
-@testable import RunStore
-@testable import Runner
-@testable import Reporting
-@testable import Figures
-@testable import Cluster
 import RRSISModels
 
 /// nbformat 4.5 checks written from the schema's `required` and `additionalProperties: false` lists

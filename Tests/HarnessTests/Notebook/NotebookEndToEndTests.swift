@@ -2,14 +2,10 @@ import Foundation
 import RRSISData
 import Testing
 @testable import Harness
-@testable import Declarations
 @testable import Experiment
-@testable import Statistics
 @testable import RunStore
 @testable import Runner
-@testable import Reporting
 @testable import Figures
-@testable import Cluster
 import RRSISModels
 
 /// A real (tiny) ablation: training keeps the qualitative predictions, the report draws the figures from the

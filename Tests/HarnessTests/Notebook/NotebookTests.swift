@@ -4,12 +4,8 @@ import Testing
 @testable import Harness
 @testable import Declarations
 @testable import Experiment
-@testable import Statistics
 @testable import RunStore
-@testable import Runner
-@testable import Reporting
 @testable import Figures
-@testable import Cluster
 import RRSISModels
 
 /// The notebook document and its export from a hand-made store (test inputs, not model results).

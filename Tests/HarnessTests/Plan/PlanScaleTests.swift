@@ -3,12 +3,7 @@ import Testing
 @testable import Harness
 @testable import Declarations
 @testable import Experiment
-@testable import Statistics
-@testable import RunStore
 @testable import Runner
-@testable import Reporting
-@testable import Figures
-@testable import Cluster
 import RRSISModels
 
 /// Planning is bookkeeping: its time grows linearly with the number of variants, and the shortcuts

@@ -1,13 +1,5 @@
 import Testing
-@testable import Harness
-@testable import Declarations
-@testable import Experiment
-@testable import Statistics
-@testable import RunStore
-@testable import Runner
-@testable import Reporting
 @testable import Figures
-@testable import Cluster
 import RRSISModels
 
 /// Raster primitives: exact alpha blending, polygon coverage by pixel centres, thick lines, clipping.

@@ -3,15 +3,10 @@ import RRSISData
 import RRSISModels
 import TensorEngine
 import Testing
-@testable import Harness
-@testable import Declarations
 @testable import Experiment
-@testable import Statistics
 @testable import RunStore
 @testable import Runner
-@testable import Reporting
 @testable import Figures
-@testable import Cluster
 import RRSISModels
 
 /// Qualitative predictions: the spec option, their capture during the test evaluation, the store round trip

@@ -1,13 +1,5 @@
 import Testing
-@testable import Harness
-@testable import Declarations
-@testable import Experiment
-@testable import Statistics
-@testable import RunStore
-@testable import Runner
-@testable import Reporting
 @testable import Figures
-@testable import Cluster
 import RRSISModels
 
 /// Nice tick ranges worked out by hand with Heckbert's rule: range → nice(range) (1, 2, 5, 10 × 10ᵏ at or

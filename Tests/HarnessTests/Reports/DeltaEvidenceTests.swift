@@ -1,12 +1,5 @@
 import Testing
-@testable import Declarations
-@testable import Experiment
-@testable import Statistics
-@testable import RunStore
-@testable import Runner
 @testable import Reporting
-@testable import Figures
-@testable import Cluster
 import RRSISModels
 
 struct DeltaEvidenceTests {

@@ -2,14 +2,7 @@ import Foundation
 import RRSISData
 import Testing
 @testable import Harness
-@testable import Declarations
-@testable import Experiment
-@testable import Statistics
 @testable import RunStore
-@testable import Runner
-@testable import Reporting
-@testable import Figures
-@testable import Cluster
 import RRSISModels
 
 /// `ablate Ablations/smoke.json` for real: data generation, training, the store, the report — then a

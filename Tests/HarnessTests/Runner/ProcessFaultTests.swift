@@ -1,14 +1,7 @@
 import Foundation
 import Testing
-@testable import Harness
-@testable import Declarations
-@testable import Experiment
-@testable import Statistics
 @testable import RunStore
 @testable import Runner
-@testable import Reporting
-@testable import Figures
-@testable import Cluster
 import RRSISModels
 
 /// The built `ablate` executable under what only a real process meets: SIGKILL at random moments, and two

@@ -1,12 +1,4 @@
 import Testing
-@testable import Harness
-@testable import Declarations
-@testable import Experiment
-@testable import Statistics
-@testable import RunStore
-@testable import Runner
-@testable import Reporting
-@testable import Figures
 @testable import Cluster
 import RRSISModels
 

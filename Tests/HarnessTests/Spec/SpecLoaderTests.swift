@@ -1,13 +1,6 @@
 import Testing
-@testable import Harness
 @testable import Declarations
 @testable import Experiment
-@testable import Statistics
-@testable import RunStore
-@testable import Runner
-@testable import Reporting
-@testable import Figures
-@testable import Cluster
 import RRSISModels
 
 struct SpecLoaderTests {

@@ -1,14 +1,7 @@
 import Foundation
 import Testing
-@testable import Harness
-@testable import Declarations
 @testable import Experiment
 @testable import Statistics
-@testable import RunStore
-@testable import Runner
-@testable import Reporting
-@testable import Figures
-@testable import Cluster
 import RRSISModels
 
 /// Synthetic per-sample results with a planted effect of known size, for coverage and power checks.

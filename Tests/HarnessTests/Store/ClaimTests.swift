@@ -1,14 +1,7 @@
 import Foundation
 import Testing
-@testable import Harness
-@testable import Declarations
-@testable import Experiment
-@testable import Statistics
 @testable import RunStore
 @testable import Runner
-@testable import Reporting
-@testable import Figures
-@testable import Cluster
 import RRSISModels
 
 /// `claimRun`: the transaction that keeps two processes on one database from training the same run.

@@ -1,15 +1,10 @@
 import Foundation
 import GRDB
 import Testing
-@testable import Harness
-@testable import Declarations
-@testable import Experiment
 @testable import Statistics
 @testable import RunStore
 @testable import Runner
 @testable import Reporting
-@testable import Figures
-@testable import Cluster
 import RRSISModels
 
 @Suite("Per-sample results in the store")

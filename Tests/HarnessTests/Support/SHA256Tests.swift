@@ -1,13 +1,5 @@
 import Testing
-@testable import Harness
-@testable import Declarations
 @testable import Experiment
-@testable import Statistics
-@testable import RunStore
-@testable import Runner
-@testable import Reporting
-@testable import Figures
-@testable import Cluster
 import RRSISModels
 
 /// FIPS 180-2 example vectors, plus lengths around the padding boundary (55/56/63/64/65 bytes,
