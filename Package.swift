@@ -27,22 +27,41 @@ let package = Package(
         .target(name: "CKernels", path: "Sources/CKernels", cSettings: optimisedC,
                 linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
 
-        // SHA-256's block function for run keys (planning hashes two strings per run).
+        // SHA-256's block function for run keys (planning hashes two strings per run). Not swift-crypto: on Linux it
+        // builds BoringSSL from source, a minute or more of every fresh CI build for one hash function (README).
         .target(name: "CHash", path: "Sources/CHash", cSettings: optimisedC),
 
         .target(name: "TensorEngine", dependencies: ["CKernels"], swiftSettings: optimisedSwift),
         .target(name: "NN", dependencies: ["TensorEngine"], swiftSettings: optimisedSwift),
         .target(name: "RRSISData", dependencies: ["TensorEngine", "CPNG", "CTIFF"], exclude: ["Scripts"],
                 swiftSettings: optimisedSwift),
-        .target(name: "RRSISModels", dependencies: ["NN", "TensorEngine", "RRSISData"], swiftSettings: optimisedSwift),
+        // Declared parameters, the rules between them, component declarations and the JSON they are read from.
+        .target(name: "Declarations"),
+        .target(name: "RRSISModels", dependencies: ["NN", "TensorEngine", "RRSISData", "Declarations"], swiftSettings: optimisedSwift),
+        // The experiment layers, lowest first; each depends only on those above it in this list.
+        // Spec (parse, validate, expand), plan and run keys, paths, formatting.
+        .target(name: "Experiment", dependencies: ["Declarations", "RRSISModels", "RRSISData", "CHash"]),
+        // Paired bootstrap, seed statistics, per-sample results.
+        .target(name: "Statistics", dependencies: ["Experiment", "Declarations", "RRSISData"]),
+        // The SQLite results store (runs, params, curves, metrics, costs, samples, predictions) and provenance.
+        .target(name: "RunStore", dependencies: ["Experiment", "Statistics", "Declarations", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Data preparation, training, evaluation and the claim -> train -> record loop.
+        .target(name: "Runner", dependencies: ["Experiment", "Statistics", "RunStore", "Declarations", "RRSISModels", "RRSISData", "NN", "TensorEngine"]),
+        // Tables (Markdown, CSV, LaTeX), breakdowns, costs, commit comparisons.
+        .target(name: "Reporting", dependencies: ["Experiment", "Statistics", "RunStore", "Declarations", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Figures (a small rasteriser with its own font) and the notebook.
+        .target(name: "Figures", dependencies: ["Experiment", "Statistics", "RunStore", "Reporting", "Declarations", "RRSISData"]),
+        // Slurm job arrays: array tasks, worker databases and their merge.
+        .target(name: "Cluster", dependencies: ["Experiment", "RunStore", "Runner", "Declarations", "NN", .product(name: "GRDB", package: "GRDB.swift")]),
+        // What the `ablate` subcommands do: the run -> record -> report flow, plan, report, submit, merge.
         .target(name: "Harness", dependencies: [
-            "TensorEngine", "NN", "RRSISData", "RRSISModels", "CHash",
-            .product(name: "GRDB", package: "GRDB.swift"),
+            "Experiment", "Statistics", "RunStore", "Runner", "Reporting", "Figures", "Cluster",
+            "Declarations", "RRSISModels", "RRSISData", "NN",
         ]),
         .executableTarget(name: "ablate", dependencies: [
-            "Harness", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Harness", "Experiment", "RunStore", "Reporting", "Runner", "Cluster", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "ablate-bench", dependencies: ["TensorEngine", "NN", "RRSISData", "RRSISModels", "Harness", "CKernels"],
+        .executableTarget(name: "ablate-bench", dependencies: ["TensorEngine", "NN", "RRSISData", "RRSISModels", "Declarations", "Harness", "Experiment", "Runner", "CKernels"],
                           swiftSettings: optimisedSwift),
 
         // Test-only helpers: the finite-difference gradient checker, fixtures.
@@ -52,8 +71,9 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RRSISDataTests", dependencies: ["RRSISData", "TensorEngine", "TestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "RRSISModelsTests", dependencies: ["RRSISModels", "TestSupport"]),
-        .testTarget(name: "HarnessTests", dependencies: ["Harness", "TestSupport"], exclude: ["Golden", "Specs", "Stats/bootstrap_reference.py"]),
+        .testTarget(name: "RRSISModelsTests", dependencies: ["RRSISModels", "Declarations", "TestSupport"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "Experiment", "Statistics", "RunStore", "Runner", "Reporting", "Figures",
+                                                  "Cluster", "Declarations", "RRSISModels", "TestSupport"], exclude: ["Golden", "Specs", "Stats/bootstrap_reference.py"]),
     ],
     swiftLanguageModes: [.v5]
 )

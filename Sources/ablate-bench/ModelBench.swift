@@ -1,6 +1,11 @@
 import CKernels
 import Foundation
+import Experiment
 import Harness
+import Reporting
+import Runner
+import Cluster
+import Declarations
 import NN
 import RRSISData
 import RRSISModels
@@ -120,7 +125,7 @@ enum ModelBench {
         var model = spec.baseModel
         model.choices[.alignment] = cell.model.choices[.alignment]
         model.choices[.scale] = cell.model.choices[.scale]
-        let segmenter = try ModelBuilders.segmenter(model, vocabulary: 200, seed: 1)
+        let segmenter = try ModelCatalog.standard.segmenter(model, vocabulary: 200, seed: 1)
         let (images, text, target) = inputs(batch: batch, size: size, length: try model.choices[.text]!.params.int("maxLength"))
         return (segmenter, images, text, target, AdamW(groups: segmenter.parameterGroups(weightDecay: 0.01), learningRate: 1e-4))
     }

@@ -1,5 +1,11 @@
 import ArgumentParser
+import Experiment
+import RunStore
 import Harness
+import Reporting
+import Runner
+import Cluster
+import Declarations
 
 /// `ablate`: plan, run and report RRSIS ablations. Every subcommand is a few lines calling `Harness`.
 struct Ablate: ParsableCommand {

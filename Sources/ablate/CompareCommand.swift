@@ -1,6 +1,12 @@
 import ArgumentParser
 import Foundation
+import Experiment
+import RunStore
 import Harness
+import Reporting
+import Runner
+import Cluster
+import Declarations
 
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,11 @@
 import ArgumentParser
+import Experiment
+import RunStore
 import Harness
+import Reporting
+import Runner
+import Cluster
+import Declarations
 
 struct ExportNotebookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,7 +15,7 @@ struct ExportNotebookCommand: ParsableCommand {
     @OptionGroup var options: SpecOptions
 
     @Option(help: "Results folder (its .cache holds the generated dataset that the qualitative panel draws).")
-    var results: String = "Results"
+    var results: String = ResultsFolder.defaultRoot
 
     @Option(help: "Folder that receives <spec>.ipynb.")
     var out: String = HarnessCommands.notebookFolder

@@ -1,5 +1,11 @@
 import ArgumentParser
+import Experiment
+import RunStore
 import Harness
+import Reporting
+import Runner
+import Cluster
+import Declarations
 
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,7 +30,7 @@ struct MergeCommand: ParsableCommand {
     var commit: String?
 
     @Option(help: "Folder that receives <spec>/table.md and table.csv.")
-    var results: String = "Results"
+    var results: String = ResultsFolder.defaultRoot
 
     func validate() throws {
         if databases.isEmpty { throw ValidationError(MergeError.noDatabases.description) }

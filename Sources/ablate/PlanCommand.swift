@@ -1,5 +1,11 @@
 import ArgumentParser
+import Experiment
+import RunStore
 import Harness
+import Reporting
+import Runner
+import Cluster
+import Declarations
 
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,11 @@
 import ArgumentParser
+import Experiment
+import RunStore
 import Harness
+import Reporting
+import Runner
+import Cluster
+import Declarations
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -8,7 +14,7 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var options: SpecOptions
 
     @Option(help: "Folder that receives <spec>/table.md and table.csv.")
-    var results: String = "Results"
+    var results: String = ResultsFolder.defaultRoot
 
     func run() throws {
         print(try HarnessCommands.report(spec: options.spec, overrides: options.overrides, storePath: options.store,

@@ -1,5 +1,11 @@
 import ArgumentParser
+import Experiment
+import RunStore
 import Harness
+import Reporting
+import Runner
+import Cluster
+import Declarations
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,7 +15,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var options: SpecOptions
 
     @Option(help: "Folder that receives <spec>/table.md and table.csv.")
-    var results: String = "Results"
+    var results: String = ResultsFolder.defaultRoot
 
     @Flag(help: "Train runs again even if the store has them finished.")
     var force = false

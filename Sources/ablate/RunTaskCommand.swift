@@ -1,5 +1,11 @@
 import ArgumentParser
+import Experiment
+import RunStore
 import Harness
+import Reporting
+import Runner
+import Cluster
+import Declarations
 
 struct RunTaskCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,7 +30,7 @@ struct RunTaskCommand: ParsableCommand {
     var commit: String?
 
     @Option(help: "Results folder (the dataset cache goes to <results>/.cache).")
-    var results: String = "Results"
+    var results: String = ResultsFolder.defaultRoot
 
     func validate() throws {
         guard index >= 0 else {

@@ -1,6 +1,12 @@
 import ArgumentParser
 import Foundation
+import Experiment
+import RunStore
 import Harness
+import Reporting
+import Runner
+import Cluster
+import Declarations
 
 struct SubmitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,7 +46,7 @@ struct SubmitCommand: ParsableCommand {
     var ablate: String?
 
     @Option(help: "Folder of the tables, worker databases (workers/) and Slurm logs (slurm/).")
-    var results: String = "Results"
+    var results: String = ResultsFolder.defaultRoot
 
     @OptionGroup var recordCommit: RecordCommitOption
 

@@ -45,7 +45,7 @@ struct ParameterCountTests {
 
 struct MACCountTests {
     @Test func silaAndDecoderMACsMatchAHandCalculation() throws {
-        let model = ModelFixtures.model(.init(alignment: .coarse, scale: .none))
+        let model = ModelFixtures.model(ModelFixtures.variant("coarse", scale: "none"))
         let (images, text) = ModelFixtures.inputs(batch: 1, size: 64)
         let counter = CostCounter()
         let logits = Cost.counting(into: counter) { withNoGrad { model(images, text) } }

@@ -1,49 +1,75 @@
 import NN
+import Declarations
 @testable import RRSISModels
 
-/// Small models and inputs for the model tests.
+/// Small models and inputs for the model tests. The compositions come from the registry, so a newly
+/// registered alignment or scale component is shape-, gradient- and overfit-tested without a test edit.
 enum ModelFixtures {
-    enum Alignment: String, CaseIterable { case coarse, fiamNoSpatial, fiam }
-    enum Scale: String, CaseIterable { case none, fpn, tmem }
-
+    /// One composition: an alignment choice and a scale choice on the fixture's small backbone.
     struct Variant: CustomStringConvertible, Sendable {
-        let alignment: Alignment
-        let scale: Scale
-        var description: String { "\(alignment.rawValue)+\(scale.rawValue)" }
+        let alignment: ComponentChoice
+        let scale: ComponentChoice
+        var description: String {
+            alignment.label(against: Registry.standard.declaration(.alignment, alignment.name))
+                + "+" + scale.label(against: Registry.standard.declaration(.scale, scale.name))
+        }
     }
 
-    static let variants: [Variant] = Alignment.allCases.flatMap { a in Scale.allCases.map { Variant(alignment: a, scale: $0) } }
+    /// Every registered alignment component, at its defaults and with each boolean parameter flipped (a flag
+    /// switches a branch on or off), × every registered scale module.
+    static let variants: [Variant] = {
+        let alignments = ModelCatalog.standard.alignments.flatMap { component -> [ComponentChoice] in
+            let d = component.declaration
+            let flipped = d.parameters.compactMap { p -> ComponentChoice? in
+                guard case .bool(let on)? = p.defaultValue else { return nil }
+                return choice(.alignment, d.name, [(p.name, .bool(!on))])
+            }
+            return [choice(.alignment, d.name)] + flipped
+        }
+        let scales = ModelCatalog.standard.scales.map { choice(.scale, $0.name) }
+        return alignments.flatMap { a in scales.map { Variant(alignment: a, scale: $0) } }
+    }()
+
+    /// The variant `alignment(params)` + `scale`, e.g. `variant("fiam", ["spatial": false], scale: "tmem")`.
+    static func variant(_ alignment: String, _ params: [(String, JSONValue)] = [], scale: String) -> Variant {
+        Variant(alignment: choice(.alignment, alignment, params), scale: choice(.scale, scale))
+    }
 
     static let dims = [8, 16, 24, 32]
     static let textDim = 16
     static let vocabulary = 20
 
-    /// A small Swin-based segmenter (or ResNet-based with `resnet: true`).
-    static func model(_ v: Variant, seed: UInt64 = 1, resnet: Bool = false, blocks: Int = 1, vocabulary: Int = vocabulary,
+    /// Parameters that keep the fixture small, per slot; a component gets those it declares. Gates start from
+    /// PyTorch's defaults: with the official init (zero biases) a channel gate squeezed to one or two hidden
+    /// units at the fixture's 8–16 channels can be switched off entirely by a batch of two (a dead ReLU
+    /// legitimately zeroes its gradient, and the gradient test would flag it).
+    static let small: [ComponentSlot: [(String, JSONValue)]] = [
+        .alignment: [("gateInit", .string("torch"))],
+        .backbone: [("dims", .array(dims.map { .int($0) })), ("depths", .array([1, 2, 1, 1].map { .int($0) })),
+                    ("heads", .array([1, 2, 2, 4].map { .int($0) })), ("window", .int(4))],
+        .text: [("dim", .int(textDim)), ("layers", .int(1)), ("heads", .int(2))],
+        .scale: [("width", .int(16))],
+        .decoder: [("dim", .int(16))],
+    ]
+
+    /// The registered component `name` of `slot` at the fixture's small sizes, with `params` on top.
+    static func choice(_ slot: ComponentSlot, _ name: String, _ params: [(String, JSONValue)] = []) -> ComponentChoice {
+        let declared = Set(Registry.standard.declaration(slot, name)?.parameters.map(\.name) ?? [])
+        var values = (small[slot] ?? []).filter { declared.contains($0.0) }
+        for (key, value) in params { values.removeAll { $0.0 == key }; values.append((key, value)) }
+        let (c, issues) = Registry.standard.resolve(slot, .object([("name", .string(name)), ("params", .object(values))]), at: "fixture")
+        precondition(issues.isEmpty, "ModelFixtures: \(issues)")
+        return c!
+    }
+
+    /// A small Swin-based segmenter (or ResNet-based with `resnet: true`), built through the registry.
+    static func model(_ v: Variant, seed: UInt64 = 1, resnet: Bool = false, vocabulary: Int = vocabulary,
                       maxLength: Int = 8) -> Segmenter {
-        var rng = RNG(seed: seed)
-        let factory: AlignmentFactory = { _, c, rng in
-            switch v.alignment {
-            case .coarse: return CoarseAlignment(channels: c, textDim: textDim, rng: &rng)
-            // The channel gate squeezes to C/4 here, not the default C/8: at the fixture's 8–16 channels, C/8 leaves
-            // one or two hidden units, which a batch of two can switch off entirely (a dead ReLU legitimately
-            // zeroes the gate's gradient, and the gradient test would flag it).
-            case .fiamNoSpatial: return FIAM(channels: c, textDim: textDim, spatial: false, reduction: 4, rng: &rng)
-            case .fiam: return FIAM(channels: c, textDim: textDim, spatial: true, reduction: 4, rng: &rng)
-            }
-        }
-        let text = TextEncoder(vocabulary: vocabulary, dim: textDim, layers: 1, heads: 2, maxLength: maxLength, rng: &rng)
-        let backbone: any Backbone = resnet
-            ? ResNetBackbone(dims: dims, depths: [1, 1, 1, 1], alignment: factory, rng: &rng)
-            : SwinBackbone(dims: dims, depths: [1, 2, 1, 1], heads: [1, 2, 2, 4], window: 4, mlpRatio: 2, alignment: factory, rng: &rng)
-        let scale: any ScaleModule
-        switch v.scale {
-        case .none: scale = IdentityScale(channels: dims)
-        case .fpn: scale = FeaturePyramid(channels: dims, width: 16, rng: &rng)
-        case .tmem: scale = TMEM(channels: dims, textDim: textDim, blocks: blocks, rng: &rng)
-        }
-        let decoder = LAVTDecoder(channels: scale.outputChannels, hidden: 16, rng: &rng)
-        return Segmenter(text: text, backbone: backbone, scale: scale, decoder: decoder)
+        let model = ModelConfig([
+            .backbone: choice(.backbone, resnet ? "resnet" : "swin"), .alignment: v.alignment, .scale: v.scale,
+            .text: choice(.text, "transformer", [("maxLength", .int(maxLength))]), .decoder: choice(.decoder, "lavt"),
+        ])
+        return try! ModelCatalog.standard.segmenter(model, vocabulary: vocabulary, seed: seed)
     }
 
     /// Random images and a text input with every kind of mask: B expressions of length 6, the first

@@ -1,3 +1,12 @@
+import Declarations
+import RRSISModels
+import Experiment
+import Statistics
+import RunStore
+import Runner
+import Reporting
+import Figures
+import Cluster
 import Foundation
 import RRSISData
 #if canImport(Glibc)
@@ -62,36 +71,52 @@ public enum HarnessCommands {
     /// `breakdown.md` and `costs.md` when runs stored tagged metrics and per-component costs. Returns the
     /// terminal rendering followed by the written paths.
     public static func report(spec path: String, overrides: [String] = [], storePath: String = ResultStore.defaultPath,
-                              resultsRoot: String = "Results", commit: String? = nil, ansi: Bool = Terminal.isInteractive) throws -> String {
-        let (spec, plan, store, table, breakdown) = try reportInputs(spec: path, overrides: overrides, storePath: storePath, commit: commit)
-        let folder = ReportWriter.folder(for: spec.name, resultsRoot: resultsRoot)
+                              resultsRoot: String = ResultsFolder.defaultRoot, commit: String? = nil, ansi: Bool = Terminal.isInteractive) throws -> String {
+        let (plan, store) = try reportSource(spec: path, overrides: overrides, storePath: storePath, commit: commit)
+        return try report(plan, store: store, resultsRoot: resultsRoot, ansi: ansi)
+    }
+
+    /// The report of `plan` from `store` (as `report(spec:…)` describes), for a caller that has both loaded:
+    /// `ablate run` hands over the plan it trained and the store it recorded into.
+    public static func report(_ plan: Plan, store: ResultStore, resultsRoot: String = ResultsFolder.defaultRoot,
+                              ansi: Bool = Terminal.isInteractive) throws -> String {
+        let spec = plan.spec
+        let (table, breakdown) = try tables(plan, store: store)
+        let folder = ResultsFolder.folder(for: spec.name, resultsRoot: resultsRoot)
         if let blocker = WritableFolder.blockingFile(folder) { throw ReportError.cannotWrite(folder: folder, reason: blocker) }
         let costs = try CostTableBuilder.build(plan, store: store)
         let files = try ReportWriter.write(table, breakdown: breakdown, costs: costs, resultsRoot: resultsRoot, latex: spec.report.latex)
-        let plots = try ReportPlots.write(plan, store: store, table: table, breakdown: breakdown, resultsRoot: resultsRoot)
+        let plots = try ReportPlots.write(plan, store: store, table: table, breakdown: breakdown, resultsRoot: resultsRoot,
+                                           testSamples: testSamples(plan, resultsRoot: resultsRoot))
         return TerminalReport.render(table, ansi: ansi) + "\nwrote " + (files + plots.files).joined(separator: ", ") + "\n"
             + plots.notes.map { "note: \($0)\n" }.joined()
     }
 }
 
 extension HarnessCommands {
-    /// What every output made from the store alone starts from: the spec, its plan, the opened store, the
-    /// paper-style table and the tag breakdown.
-    /// - Throws: `ReportError` when there is no store or none of the planned runs has finished.
-    static func reportInputs(spec path: String, overrides: [String], storePath: String, commit: String?) throws
-        -> (spec: AblationSpec, plan: Plan, store: ResultStore, table: ReportTable, breakdown: ReportTable?) {
+    /// What every output made from the store alone starts from: the spec's plan and the store, opened for reading.
+    /// - Throws: `SpecError`, or `ReportError.noStore` when there is no store.
+    static func reportSource(spec path: String, overrides: [String], storePath: String, commit: String?) throws -> (Plan, ResultStore) {
         let spec = try SpecLoader().load(path, overrides: overrides)
         guard FileManager.default.fileExists(atPath: storePath) else {
             throw ReportError.noStore(path: storePath, spec: spec.file)
         }
-        let plan = Plan(spec, commit: commit)
-        let store = try ResultStore.reading(storePath)
+        return (Plan(spec, commit: commit), try ResultStore.reading(storePath))
+    }
+
+    /// The test split of `plan`'s dataset as the runs saw it (generated data from the cache under `resultsRoot`).
+    static func testSamples(_ plan: Plan, resultsRoot: String) -> ReportPlots.TestSamples {
+        { try RunData.samples(of: .test, spec: plan.spec, cacheRoot: ResultsFolder.cache(resultsRoot: resultsRoot)) }
+    }
+
+    /// The paper-style table and the tag breakdown of `plan`'s runs in `store`.
+    /// - Throws: `ReportError.noFinishedRuns` when none of the planned runs has finished.
+    static func tables(_ plan: Plan, store: ResultStore) throws -> (table: ReportTable, breakdown: ReportTable?) {
         let table = try ReportBuilder.build(plan, store: store)
         guard table.rows.contains(where: { !$0.finishedSeeds.isEmpty }) else {
-            throw ReportError.noFinishedRuns(spec: spec.file, planned: plan.runs.count, store: storePath)
+            throw ReportError.noFinishedRuns(spec: plan.spec.file, planned: plan.runs.count, store: store.path)
         }
-        let breakdown = try BreakdownBuilder.build(plan, store: store)
-        return (spec, plan, store, table, breakdown)
+        return (table, try BreakdownBuilder.build(plan, store: store))
     }
 }
 
@@ -113,10 +138,4 @@ public enum ReportError: Error, Equatable, CustomStringConvertible {
             return "Cannot write the report into \(folder): \(reason). Choose another folder with --results."
         }
     }
-}
-
-/// Facts about the process's terminal.
-public enum Terminal {
-    /// Whether standard output is a terminal (progress bars, ANSI bold) rather than a pipe or CI log.
-    public static var isInteractive: Bool { isatty(STDOUT_FILENO) != 0 }
 }

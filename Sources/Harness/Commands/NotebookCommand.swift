@@ -1,4 +1,12 @@
+import Cluster
+import Declarations
+import Experiment
+import Figures
 import Foundation
+import RRSISModels
+import Reporting
+import RunStore
+import Runner
 
 extension HarnessCommands {
     /// Default folder of exported notebooks, relative to the working directory.
@@ -11,10 +19,13 @@ extension HarnessCommands {
     /// Returns the written path and notes on figures that could not be drawn.
     /// - Throws: `ReportError` without a store or finished runs, as `report` does.
     public static func exportNotebook(spec path: String, overrides: [String] = [], storePath: String = ResultStore.defaultPath,
-                                      resultsRoot: String = "Results", outputFolder: String = notebookFolder,
+                                      resultsRoot: String = ResultsFolder.defaultRoot, outputFolder: String = notebookFolder,
                                       commit: String? = nil) throws -> String {
-        let (spec, plan, store, table, breakdown) = try reportInputs(spec: path, overrides: overrides, storePath: storePath, commit: commit)
-        let (figures, notes) = try ReportPlots.render(plan, store: store, table: table, breakdown: breakdown, resultsRoot: resultsRoot)
+        let (plan, store) = try reportSource(spec: path, overrides: overrides, storePath: storePath, commit: commit)
+        let (table, breakdown) = try tables(plan, store: store)
+        let spec = plan.spec
+        let (figures, notes) = try ReportPlots.render(plan, store: store, table: table, breakdown: breakdown,
+                                                      testSamples: testSamples(plan, resultsRoot: resultsRoot))
         let notebook = NotebookExport.build(plan, table: table, breakdown: breakdown, figures: figures,
                                             storeFromNotebook: NotebookExport.relativePath(from: outputFolder, to: storePath))
         let file = outputFolder + "/" + spec.name + ".ipynb"

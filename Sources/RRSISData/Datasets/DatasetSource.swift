@@ -35,29 +35,6 @@ public enum DatasetSource: Equatable, Sendable {
             return (DatasetSplits(samples), report)
         }
     }
-
-    /// 16 hex digits identifying the data, for run keys: the synthetic configuration's fingerprint, or
-    /// FNV-1a 64 of the index files' bytes (manifest / phrase lists) for datasets on disk.
-    public func fingerprint() throws -> String {
-        switch self {
-        case .synthetic(let config, _): return config.fingerprint
-        case .refSegRS(let root):
-            return try DatasetSource.hash(files: Split.allCases.map { root.appendingPathComponent("output_phrase_\($0.rawValue).txt") })
-        case .folder(let root, _):
-            return try DatasetSource.hash(files: [root.appendingPathComponent(Manifest.fileName)])
-        }
-    }
-
-    static func hash(files: [URL]) throws -> String {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for url in files {
-            guard let data = FileManager.default.contents(atPath: url.path) else { throw DataError.missingFile(path: url.path) }
-            for byte in data { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-            h = (h ^ 0xFF) &* 0x0000_0100_0000_01B3   // file separator
-        }
-        let hex = String(h, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
-    }
 }
 
 extension ClassList: Equatable {

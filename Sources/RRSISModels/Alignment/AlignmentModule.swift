@@ -9,5 +9,6 @@ public protocol AlignmentModule: Module {
     func callAsFunction(_ x: Tensor, text: TextFeatures) -> (visual: Tensor, output: Tensor)
 }
 
-/// How a backbone makes the alignment module of each stage: (stage index, channels) → module.
-public typealias AlignmentFactory = (_ stage: Int, _ channels: Int, _ rng: inout RNG) -> any AlignmentModule
+/// How a backbone makes the alignment module of each stage: (stage index, channels) → module, its weights
+/// drawn from the backbone's generator.
+public typealias AlignmentFactory = (_ stage: Int, _ channels: Int, _ rng: inout RNG) throws -> any AlignmentModule

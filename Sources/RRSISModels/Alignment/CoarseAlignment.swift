@@ -1,4 +1,5 @@
 import NN
+import Declarations
 
 /// The vanilla alignment of earlier RRSIS work (LAVT's pixel-word attention module, PWAM): the whole
 /// expression is fused into the visual map once per stage, with no decoupling.
@@ -28,5 +29,15 @@ public final class CoarseAlignment: Module, AlignmentModule {
             let r = project(visual(x) * sila(x, words: text.context, mask: text.contextMask))
             return (x + gate(r) * r, r)
         }
+    }
+}
+
+extension Components {
+    public static let coarse = AlignmentComponent(
+        name: "coarse",
+        doc: "Coarse alignment of earlier RRSIS work: the whole expression fused into each stage, no decoupling.",
+        parameters: [GateInit.parameter]
+    ) { p, input, rng in
+        CoarseAlignment(channels: input.channels, textDim: input.textDim, gateInit: try GateInit.of(p).weightInit, rng: &rng)
     }
 }

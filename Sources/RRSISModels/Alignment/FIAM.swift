@@ -1,4 +1,5 @@
 import NN
+import Declarations
 
 /// Fine-grained image-text alignment module (FIAM): the context term of `CoarseAlignment` plus an
 /// object-position alignment block that aligns the image separately with the ground-object words and
@@ -92,5 +93,16 @@ public final class SqueezeExcitation: Module {
             let squeezed = x.mean(axes: [2, 3])                       // [B, C]
             return sigmoid(expand(relu(reduce(squeezed)))).reshaped([b, c, 1, 1])
         }
+    }
+}
+
+extension Components {
+    public static let fiam = AlignmentComponent(
+        name: "fiam",
+        doc: "FIAM, fine-grained image-text alignment: context + ground-object + spatial-position branches.",
+        parameters: [.bool("spatial", default: true, doc: "keep the spatial-position branch (false removes it and nothing else)"),
+                     GateInit.parameter]
+    ) { p, input, rng in
+        FIAM(channels: input.channels, textDim: input.textDim, spatial: try p.bool("spatial"), gateInit: try GateInit.of(p).weightInit, rng: &rng)
     }
 }

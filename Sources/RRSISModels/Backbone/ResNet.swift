@@ -1,4 +1,5 @@
 import NN
+import Declarations
 
 /// A ResNet-style convolutional backbone (`resnet`): a cheap alternative to Swin and a further ablation
 /// slot. Stem of two stride-2 conv-BN-ReLU (stride 4), then four stages of basic residual blocks (the
@@ -8,7 +9,7 @@ public final class ResNetBackbone: Module, Backbone {
     public let stages: [ResNetStage]
     public let channels: [Int]
 
-    public init(dims: [Int], depths: [Int], alignment: AlignmentFactory, rng: inout RNG) {
+    public init(dims: [Int], depths: [Int], alignment: AlignmentFactory, rng: inout RNG) throws {
         precondition(dims.count == 4 && depths.count == 4, "ResNetBackbone: four stages")
         channels = dims
         stem = Sequential(ConvBNReLU(3, Swift.max(dims[0] / 2, 1), stride: 2, rng: &rng),
@@ -17,7 +18,7 @@ public final class ResNetBackbone: Module, Backbone {
         for i in 0..<4 {
             let inDim = i == 0 ? dims[0] : dims[i - 1]
             stages.append(ResNetStage(inDim: inDim, dim: dims[i], depth: depths[i], stride: i == 0 ? 1 : 2,
-                                      align: alignment(i, dims[i], &rng), rng: &rng))
+                                      align: try alignment(i, dims[i], &rng), rng: &rng))
         }
         self.stages = stages
         super.init()
@@ -81,5 +82,18 @@ public final class BasicBlock: Module, UnaryLayer {
     /// `[B, Cin, H, W]` → `[B, Cout, H/stride, W/stride]`.
     public func callAsFunction(_ x: Tensor) -> Tensor {
         scoped { relu(norm2(conv2(conv1(x))) + (shortcut.map { $0(x) } ?? x)) }
+    }
+}
+
+extension Components {
+    public static let resnet = BackboneComponent(
+        name: "resnet",
+        doc: "ResNet-style convolutional backbone: residual basic blocks in four stages; a cheap alternative to Swin.",
+        parameters: [
+            StageParameters.dims,
+            StageParameters.depths("residual blocks"),
+        ] + StageParameters.pretraining
+    ) { p, input, rng in
+        try ResNetBackbone(dims: try p.ints("dims"), depths: try p.ints("depths"), alignment: input.alignment, rng: &rng)
     }
 }

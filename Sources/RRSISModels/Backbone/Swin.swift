@@ -1,4 +1,5 @@
 import NN
+import Declarations
 
 /// Swin Transformer backbone (Liu et al., 2021), scaled down: stride-4 patch embedding, four stages of
 /// windowed self-attention blocks (shifted windows on alternate blocks, with the shift attention mask,
@@ -15,14 +16,14 @@ public final class SwinBackbone: Module, Backbone {
 
     /// - Parameters: dims per stage (e.g. 32/64/128/256), depths (e.g. 1/1/2/1), heads, window size.
     public init(dims: [Int], depths: [Int], heads: [Int], window: Int, mlpRatio: Int = 4,
-                alignment: AlignmentFactory, rng: inout RNG) {
+                alignment: AlignmentFactory, rng: inout RNG) throws {
         precondition(dims.count == 4 && depths.count == 4 && heads.count == 4, "SwinBackbone: four stages")
         channels = dims
         patchEmbed = Conv2d(3, dims[0], kernelSize: 4, stride: 4, rng: &rng)
         patchNorm = LayerNorm(dims[0])
-        stages = (0..<4).map { i in
+        stages = try (0..<4).map { i in
             SwinStage(dim: dims[i], depth: depths[i], heads: heads[i], window: window, mlpRatio: mlpRatio,
-                      align: alignment(i, dims[i], &rng), nextDim: i < 3 ? dims[i + 1] : nil, rng: &rng)
+                      align: try alignment(i, dims[i], &rng), nextDim: i < 3 ? dims[i + 1] : nil, rng: &rng)
         }
         outputNorms = dims.map { LayerNorm($0) }
         super.init()
@@ -198,5 +199,22 @@ public final class PatchMerging: Module {
             let grid = x.reshaped([b, h / 2, 2, w / 2, 2, c]).permuted([0, 1, 3, 4, 2, 5]).reshaped([b, h / 2, w / 2, 4 * c])
             return reduction(norm(grid))
         }
+    }
+}
+
+extension Components {
+    public static let swin = BackboneComponent(
+        name: "swin",
+        doc: "Swin Transformer: shifted-window self-attention in four stages with patch merging (LAVT/FIANet's backbone).",
+        parameters: [
+            StageParameters.dims,
+            StageParameters.depths("transformer blocks"),
+            .intList("heads", default: [1, 2, 4, 8], count: 4, range: 1...64, doc: "attention heads per stage"),
+            .int("window", default: 4, range: 2...16, doc: "attention window side, in tokens"),
+        ] + StageParameters.pretraining,
+        constraints: [.dividesEach("heads", "dims"), .windowTilesStageMaps("window")]
+    ) { p, input, rng in
+        try SwinBackbone(dims: try p.ints("dims"), depths: try p.ints("depths"), heads: try p.ints("heads"),
+                         window: try p.int("window"), alignment: input.alignment, rng: &rng)
     }
 }

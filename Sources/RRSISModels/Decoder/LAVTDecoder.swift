@@ -1,4 +1,5 @@
 import NN
+import Declarations
 
 /// Conv 3×3 (no bias) → BatchNorm → ReLU.
 public final class ConvBNReLU: Module, UnaryLayer {
@@ -20,7 +21,7 @@ public final class ConvBNReLU: Module, UnaryLayer {
 /// the next finer map, two conv-BN-ReLU; at stride 4 a 1×1 conv gives 2 class logits, resized
 /// bilinearly to the input size. Both resizes use `align_corners=True`, as the official decoder and
 /// `_LAVTOneSimpleDecode` do.
-public final class LAVTDecoder: Module {
+public final class LAVTDecoder: Module, DecoderModule {
     public let fuse: [Sequential]
     public let classifier: Conv2d
 
@@ -50,5 +51,15 @@ public final class LAVTDecoder: Module {
             }
             return interpolate(classifier(x), size: outputSize, mode: .bilinear, alignCorners: true)
         }
+    }
+}
+
+extension Components {
+    public static let lavt = DecoderComponent(
+        name: "lavt",
+        doc: "LAVT's progressive decoder: upsample and fuse stride 32 → 4, then a 1-channel logit map.",
+        parameters: [.int("dim", default: 64, range: 8...1024, doc: "hidden channels of the decoder")]
+    ) { p, input, rng in
+        LAVTDecoder(channels: input.channels, hidden: try p.int("dim"), rng: &rng)
     }
 }

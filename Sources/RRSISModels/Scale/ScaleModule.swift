@@ -1,4 +1,5 @@
 import NN
+import Declarations
 
 /// Between encoder and decoder: the four stage maps (strides 4, 8, 16, 32) → four maps for the decoder.
 public protocol ScaleModule: Module {
@@ -48,5 +49,22 @@ public final class FeaturePyramid: Module, ScaleModule {
             }
             return zip(smooth, merged).map { conv, x in conv(x) }
         }
+    }
+}
+
+extension Components {
+    public static let noScale = ScaleComponent(
+        name: "none",
+        doc: "Pass-through: the decoder receives the backbone's stage maps unchanged."
+    ) { _, input, _ in
+        IdentityScale(channels: input.channels)
+    }
+
+    public static let fpn = ScaleComponent(
+        name: "fpn",
+        doc: "Feature pyramid network: text-agnostic top-down pathway with lateral connections.",
+        parameters: [.int("width", default: 64, range: 8...1024, doc: "channels of every pyramid level")]
+    ) { p, input, rng in
+        FeaturePyramid(channels: input.channels, width: try p.int("width"), rng: &rng)
     }
 }

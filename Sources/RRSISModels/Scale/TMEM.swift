@@ -1,4 +1,5 @@
 import NN
+import Declarations
 
 /// Text-aware multi-scale enhancement module (TMEM): lets the four scales interact at the coarsest
 /// resolution under the guidance of the words, then gates each scale with what it learned.
@@ -106,5 +107,15 @@ public final class ScaleAwareGate: Module {
             let weights = interpolate(hardSigmoid(attentionNorm(attention(t))), size: size, mode: .bilinear)
             return localFeatures * weights + globalFeatures
         }
+    }
+}
+
+extension Components {
+    public static let tmem = ScaleComponent(
+        name: "tmem",
+        doc: "TMEM, text-aware multi-scale enhancement: cross-scale interaction conditioned on the text.",
+        parameters: [.int("blocks", default: 1, range: 1...4, doc: "stacked enhancement blocks")]
+    ) { p, input, rng in
+        TMEM(channels: input.channels, textDim: input.textDim, blocks: try p.int("blocks"), rng: &rng)
     }
 }

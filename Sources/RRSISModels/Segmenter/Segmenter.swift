@@ -3,12 +3,12 @@ import NN
 /// A referring segmentation model assembled from registered components:
 /// text encoder → backbone (with per-stage alignment) → scale module → decoder.
 public final class Segmenter: Module {
-    public let text: TextEncoder
+    public let text: any TextEncoderModule
     public let backbone: any Backbone
     public let scale: any ScaleModule
-    public let decoder: LAVTDecoder
+    public let decoder: any DecoderModule
 
-    public init(text: TextEncoder, backbone: any Backbone, scale: any ScaleModule, decoder: LAVTDecoder) {
+    public init(text: any TextEncoderModule, backbone: any Backbone, scale: any ScaleModule, decoder: any DecoderModule) {
         self.text = text
         self.backbone = backbone
         self.scale = scale

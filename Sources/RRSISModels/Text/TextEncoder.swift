@@ -1,4 +1,5 @@
 import NN
+import Declarations
 import RRSISData
 
 /// The text encoder (`transformer`): token embedding + learned positions + N pre-norm transformer layers
@@ -11,7 +12,7 @@ import RRSISData
 /// the object phrase — the alignment's object branch then gathers exactly zero, as in the official code,
 /// where BERT runs under the empty mask and SILA multiplies keys and values by it. An empty position mask
 /// falls back to the full mask, as the official data loader does.
-public final class TextEncoder: Module {
+public final class TextEncoder: Module, TextEncoderModule {
     public let embedding: Embedding
     public let positions: Tensor
     public let layers: [TransformerLayer]
@@ -20,6 +21,9 @@ public final class TextEncoder: Module {
     /// How expressions are decoupled into object and position phrases for this encoder (a data choice the
     /// runner applies; stored here so the model carries its own configuration).
     public let phrases: PhraseGrammar
+
+    /// Tokens kept per expression or phrase when a spec does not say (`maxLength`), padding included.
+    public static let defaultMaxLength = 20
 
     /// - Parameters: vocabulary size (id 0 is padding), width D, layers, heads, maximum length.
     public init(vocabulary: Int, dim: Int, layers: Int, heads: Int, maxLength: Int, phrases: PhraseGrammar = .official,
@@ -92,5 +96,28 @@ public final class TransformerLayer: Module {
             let x1 = x + attention(norm1(x), mask: mask)
             return x1 + mlp(norm2(x1))
         }
+    }
+}
+
+extension Components {
+    public static let transformerText = TextComponent(
+        name: "transformer",
+        doc: "Transformer text encoder (a small BERT-style stack, from scratch or pretrained on masked words) over word tokens.",
+        parameters: [
+            .int("dim", default: 64, range: 8...1024, doc: "width of word features and the sentence vector"),
+            .int("layers", default: 2, range: 1...12, doc: "transformer layers"),
+            .int("heads", default: 4, range: 1...16, doc: "attention heads (must divide dim)"),
+            .int("maxLength", default: TextEncoder.defaultMaxLength, range: 4...128, doc: "tokens kept per expression/phrase, padding included"),
+            .choice("phrases", PhraseGrammar.allCases.map(\.rawValue), default: PhraseGrammar.official.rawValue,
+                    doc: "object/position phrase decoupling: the official FIANet chunk grammar, or any prepositional phrase (no category word → whole expression)"),
+            .choice("pretrain", ["none", "mlm"], default: "none",
+                    doc: "initial weights: from scratch, or pretrained on masked-word prediction over the synthetic world's expressions (cached, shared by every run)"),
+            .int("pretrainSentences", default: 20000, range: 32...1_000_000, doc: "pretraining corpus size (expressions)"),
+            .int("pretrainEpochs", default: 3, range: 1...100, doc: "pretraining epochs"),
+        ],
+        constraints: [.divides("heads", "dim")]
+    ) { p, input, rng in
+        TextEncoder(vocabulary: input.vocabulary, dim: try p.int("dim"), layers: try p.int("layers"), heads: try p.int("heads"),
+                    maxLength: try p.int("maxLength"), phrases: try p.choice("phrases", of: PhraseGrammar.self), rng: &rng)
     }
 }

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import Harness
+@testable import Experiment
+@testable import RunStore
+import RRSISModels
 
 /// `plan` and `report` as the CLI calls them, against a temporary spec, store and results folder.
 struct HarnessCommandsTests {

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import Harness
+@testable import Experiment
+@testable import Statistics
+@testable import RunStore
+@testable import Reporting
+@testable import Figures
+import RRSISModels
 
 /// A temporary store populated through `ResultStore`'s own API, with runs at two commits.
 struct CompareFixture {

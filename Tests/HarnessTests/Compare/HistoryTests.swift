@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Harness
+@testable import Reporting
+import RRSISModels
 
 struct HistoryTests {
     @Test func tabulatesAMetricPerCommitNewestFirst() throws {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Harness
+@testable import Statistics
+@testable import Reporting
+import RRSISModels
 
 @Suite("ablate compare, paired")
 struct PairedCompareTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Harness
+@testable import Statistics
+import RRSISModels
 
 struct SeedStatsTests {
     @Test func incompleteBetaMatchesClosedFormsAndReferenceValues() {

@@ -2,6 +2,10 @@ import Foundation
 import NN
 import Testing
 @testable import Harness
+@testable import Declarations
+@testable import Experiment
+@testable import Runner
+import RRSISModels
 
 /// Property: any spec drawn from the registered components' declared parameters — values inside their
 /// ranges, on the bounds and just outside them — either validates, plans and builds its models without a
@@ -39,7 +43,7 @@ import Testing
                         #expect(estimate?.macs ?? 0 > 0, "valid cell \(cell.name) did not build and run: \(cell.model.json.jsonText)")
                         forwarded += 1
                     } else if weights < 2_000_000 {
-                        _ = try ModelBuilders.segmenter(cell.model, vocabulary: 50, seed: 0)
+                        _ = try ModelCatalog.standard.segmenter(cell.model, vocabulary: 50, seed: 0)
                         built += 1
                     }
                 }
@@ -72,7 +76,7 @@ import Testing
             ["dim": .int(30), "layers": .int(1), "heads": .int(4), "maxLength": .int(8)], owner: "text transformer"))
         #expect(throws: RegistryError.brokenConstraint(slot: .text, name: "transformer", rule: "heads must divide dim",
                                                        found: "heads 4 does not divide dim 30")) {
-            _ = try ModelBuilders.segmenter(model, vocabulary: 10, seed: 0)
+            _ = try ModelCatalog.standard.segmenter(model, vocabulary: 10, seed: 0)
         }
     }
 

@@ -1,7 +1,10 @@
 import Foundation
 import RRSISData
 import Testing
-@testable import Harness
+@testable import Declarations
+@testable import Experiment
+@testable import Runner
+import RRSISModels
 
 /// Random mutations of valid inputs, seeded and bounded in time: the spec loader and the PNG reader may
 /// reject them (with their typed errors) but must never crash or hang.

@@ -1,7 +1,8 @@
 import Foundation
 import RRSISData
 import Testing
-@testable import Harness
+@testable import Runner
+import RRSISModels
 
 /// A `folder` dataset (manifest.jsonl layout) with broken records: each bad record is skipped with the
 /// manifest's path, its line and why; a dataset left with an empty split stops the run, naming them.

@@ -2,6 +2,10 @@ import Foundation
 import RRSISData
 import Testing
 @testable import Harness
+@testable import Declarations
+@testable import Experiment
+@testable import RunStore
+import RRSISModels
 
 /// Inputs that are not specs at all, absurd option values, paths that leave the project, and what a
 /// rejected or killed run leaves behind: each gets a message saying what was expected and what was found,

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Harness
+@testable import Experiment
+@testable import Runner
+import RRSISModels
 
 /// Broken specs: each is rejected before anything trains, with the file, the JSON path (or line) and
 /// what was expected, and existing results stay untouched.

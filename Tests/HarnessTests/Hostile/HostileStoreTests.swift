@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Harness
+@testable import Experiment
+@testable import RunStore
+import RRSISModels
 
 /// A store that cannot be used — from a newer schema, corrupt, or in a folder that cannot be written —
 /// stops the run before training, naming the file or folder, and is left byte-for-byte as it was.

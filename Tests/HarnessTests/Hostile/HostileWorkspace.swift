@@ -3,6 +3,10 @@ import GRDB
 import RRSISData
 import Testing
 @testable import Harness
+@testable import Declarations
+@testable import RunStore
+@testable import Reporting
+import RRSISModels
 
 /// A project folder holding existing results (a migrated store and a report) and a spec to break; every
 /// hostile test asserts its error and that those results are byte-for-byte untouched.

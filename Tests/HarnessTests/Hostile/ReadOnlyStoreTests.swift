@@ -2,6 +2,11 @@ import Foundation
 import GRDB
 import Testing
 @testable import Harness
+@testable import Declarations
+@testable import Experiment
+@testable import RunStore
+@testable import Reporting
+import RRSISModels
 
 /// Commands that only read the store leave the database file exactly as it was (bytes and mtime), read a
 /// store on a read-only mount, and refuse a store from a newer FIABench without touching it.

@@ -1,5 +1,8 @@
 import Testing
-@testable import Harness
+@testable import Experiment
+@testable import Statistics
+@testable import Runner
+import RRSISModels
 
 struct MetricsTests {
     /// Three hand-computed samples: IoU 1/2, an empty union (IoU 0 by convention), IoU 3/4.

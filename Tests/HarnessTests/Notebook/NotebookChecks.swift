@@ -1,6 +1,6 @@
 import Foundation
 import RRSISData
-@testable import Harness
+import RRSISModels
 
 /// nbformat 4.5 checks written from the schema's `required` and `additionalProperties: false` lists
 /// (nbformat/v4/nbformat.v4.5.schema.json), so the tests do not need Jupyter installed.

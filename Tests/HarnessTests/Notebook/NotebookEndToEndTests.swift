@@ -2,6 +2,11 @@ import Foundation
 import RRSISData
 import Testing
 @testable import Harness
+@testable import Experiment
+@testable import RunStore
+@testable import Runner
+@testable import Figures
+import RRSISModels
 
 /// A real (tiny) ablation: training keeps the qualitative predictions, the report draws the figures from the
 /// store, and the exported notebook embeds them and its code reads the store.

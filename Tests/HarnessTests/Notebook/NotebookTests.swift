@@ -2,6 +2,11 @@ import Foundation
 import RRSISData
 import Testing
 @testable import Harness
+@testable import Declarations
+@testable import Experiment
+@testable import RunStore
+@testable import Figures
+import RRSISModels
 
 /// The notebook document and its export from a hand-made store (test inputs, not model results).
 struct NotebookTests {

@@ -1,5 +1,6 @@
 import Testing
-@testable import Harness
+@testable import Experiment
+import RRSISModels
 
 struct PathResolverTests {
     @Test func exactPathsAreKeptAndOthersMatchCaseInsensitively() throws {

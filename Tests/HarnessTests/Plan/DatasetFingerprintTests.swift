@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Harness
+@testable import Experiment
+import RRSISModels
 
 /// Run keys of data on disk follow the files; the synthetic benchmark's keys never move.
 struct DatasetFingerprintTests {

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Harness
+@testable import Declarations
+@testable import Experiment
+@testable import Runner
+import RRSISModels
 
 /// Planning is bookkeeping: its time grows linearly with the number of variants, and the shortcuts
 /// taken for that speed give the same run keys as the plain definitions.

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import Harness
+@testable import Experiment
+@testable import RunStore
+import RRSISModels
 
 struct PlanTests {
     @Test func expandsCellsTimesSeedsInTableOrder() throws {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import Harness
+@testable import Statistics
+import RRSISModels
 
 @Suite("Planned resolution")
 struct PlannedResolutionTests {

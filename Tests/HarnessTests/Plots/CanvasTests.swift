@@ -1,5 +1,6 @@
 import Testing
-@testable import Harness
+@testable import Figures
+import RRSISModels
 
 /// Raster primitives: exact alpha blending, polygon coverage by pixel centres, thick lines, clipping.
 struct CanvasTests {

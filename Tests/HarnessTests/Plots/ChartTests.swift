@@ -1,7 +1,8 @@
 import Foundation
 import RRSISData
 import Testing
-@testable import Harness
+@testable import Figures
+import RRSISModels
 
 /// Charts drawn from hand-made series: the PNG decodes at the figure's size with the series' colours, values
 /// land where the axis maps them, bands blend over white by their alpha.

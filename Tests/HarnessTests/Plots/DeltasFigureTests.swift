@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import Harness
+@testable import Experiment
+@testable import Reporting
+@testable import Figures
+import RRSISModels
 
 @Suite("deltas.png")
 struct DeltasFigureTests {

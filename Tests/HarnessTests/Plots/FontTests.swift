@@ -1,5 +1,6 @@
 import Testing
-@testable import Harness
+@testable import Figures
+import RRSISModels
 
 /// The embedded font8x8_basic glyphs against hand-drawn bitmaps, and text drawn on a canvas.
 struct FontTests {

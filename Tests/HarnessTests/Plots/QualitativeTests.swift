@@ -3,7 +3,11 @@ import RRSISData
 import RRSISModels
 import TensorEngine
 import Testing
-@testable import Harness
+@testable import Experiment
+@testable import RunStore
+@testable import Runner
+@testable import Figures
+import RRSISModels
 
 /// Qualitative predictions: the spec option, their capture during the test evaluation, the store round trip
 /// and the panel that draws them.
@@ -35,14 +39,14 @@ struct QualitativeTests {
     @Test func testEvaluationKeepsTheFirstKSamplesWithArgmaxMasksAndTheirIoU() throws {
         let spec = try Fixtures.validate(Self.tinySpec).get()
         let data = try RunData(spec, maxLength: 8, cacheRoot: nil)
-        let model = try ModelBuilders.segmenter(spec.cells[0].model, vocabulary: data.train.vocabulary.count, seed: 0)
+        let model = try ModelCatalog.standard.segmenter(spec.cells[0].model, vocabulary: data.train.vocabulary.count, seed: 0)
         // An untrained model may call every pixel background; move the classifier's target bias so that about
         // half the pixels of the first batch win, or the mask comparisons below would be vacuous.
         model.eval()
         let first = withNoGrad { model(BatchLoader(dataset: data.test, batchSize: 4, shuffle: false).batch(epoch: 0, index: 0)) }
         let plane = 64 * 64, values = first.scalars
         let margins = (0..<4).flatMap { b in (0..<plane).map { values[(2 * b + 1) * plane + $0] - values[2 * b * plane + $0] } }.sorted()
-        model.decoder.classifier.bias!.storage.pointer[1] -= margins[margins.count / 2]
+        (model.decoder as! LAVTDecoder).classifier.bias!.storage.pointer[1] -= margins[margins.count / 2]
         let trainer = RunTrainer(recipe: spec.train, data: data, seed: 0, progress: nil)
         let (metrics, kept) = try trainer.evaluate(model, on: data.test, keeping: 5)
         #expect(metrics.overall.count == 6)

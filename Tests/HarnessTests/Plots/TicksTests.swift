@@ -1,5 +1,6 @@
 import Testing
-@testable import Harness
+@testable import Figures
+import RRSISModels
 
 /// Nice tick ranges worked out by hand with Heckbert's rule: range → nice(range) (1, 2, 5, 10 × 10ᵏ at or
 /// above), step → nice(range / (count − 1)) rounded to the closest of 1, 2, 5, 10 × 10ᵏ, bounds widened to

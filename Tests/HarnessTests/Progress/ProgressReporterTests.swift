@@ -1,5 +1,6 @@
 import Testing
-@testable import Harness
+@testable import Runner
+import RRSISModels
 
 struct ProgressReporterTests {
     /// A reporter on a fake clock that records what it prints.

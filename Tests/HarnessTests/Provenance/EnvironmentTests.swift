@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Harness
+@testable import Experiment
+@testable import RunStore
+import RRSISModels
 
 struct EnvironmentTests {
     @Test func runCapturesTrimmedOutputAndFailures() {

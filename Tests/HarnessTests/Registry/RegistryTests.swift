@@ -1,20 +1,24 @@
 import Testing
-@testable import Harness
+@testable import Declarations
+import RRSISModels
 
 struct RegistryTests {
-    @Test func standardCatalogueHasTheIssuesComponents() {
+    /// The paper's components are registered (others may be added: this checks presence, not the whole list).
+    @Test func standardCatalogueHasThePapersComponents() {
         let r = Registry.standard
-        #expect(r.names(for: .backbone) == ["swin", "resnet"])
-        #expect(r.names(for: .text) == ["transformer"])
-        #expect(r.names(for: .alignment) == ["coarse", "fiam"])
-        #expect(r.names(for: .scale) == ["none", "fpn", "tmem"])
-        #expect(r.names(for: .decoder) == ["lavt"])
+        let papers: [ComponentSlot: [String]] = [.backbone: ["swin", "resnet"], .text: ["transformer"], .alignment: ["coarse", "fiam"],
+                                                 .scale: ["none", "fpn", "tmem"], .decoder: ["lavt"]]
+        for (slot, names) in papers { #expect(Set(names).isSubset(of: r.names(for: slot)), "\(slot)") }
+        // The registry is the catalogue's declarations, slot by slot in list order.
+        let catalogue = ModelCatalog.standard
+        #expect(r.names(for: .alignment) == catalogue.alignments.map(\.name))
+        #expect(r.names(for: .scale) == catalogue.scales.map(\.name))
         #expect(r.declaration(.alignment, "fiam")?.parameters.first == .bool("spatial", default: true, doc: "keep the spatial-position branch (false removes it and nothing else)"))
         #expect(r.declaration(.scale, "tmem")?.parameters.first?.type == .int(1...4))
     }
 
     @Test func typedGettersReadResolvedValuesAndRejectMismatches() throws {
-        let (params, issues) = ComponentParams.resolve(try JSONParser.parse(#"{"blocks": 3}"#), against: ComponentDeclaration.tmem.parameters,
+        let (params, issues) = ComponentParams.resolve(try JSONParser.parse(#"{"blocks": 3}"#), against: Components.tmem.declaration.parameters,
                                                        at: "model.scale.params", owner: "scale tmem")
         #expect(issues.isEmpty)
         #expect(try params.int("blocks") == 3)
@@ -27,21 +31,18 @@ struct RegistryTests {
         let (a, _) = Registry.standard.resolve(.alignment, .string("fiam"), at: "model.alignment")
         let (b, _) = Registry.standard.resolve(.alignment, try JSONParser.parse(#"{"name": "fiam", "params": {"spatial": true}}"#), at: "model.alignment")
         #expect(a != nil && a == b)
-        #expect(a?.label(against: .fiam) == "fiam")
+        #expect(a?.label(against: Components.fiam.declaration) == "fiam")
         let (c, _) = Registry.standard.resolve(.alignment, try JSONParser.parse(#"{"name": "fiam", "params": {"spatial": false}}"#), at: "x")
-        #expect(c?.label(against: .fiam) == "fiam(spatial=false)")
+        #expect(c?.label(against: Components.fiam.declaration) == "fiam(spatial=false)")
     }
 
-    @Test func buildersAttachByNameAndReportGaps() throws {
-        var builders = ComponentBuilders<Int, String>(slot: .scale)
-        builders.register("tmem") { params, width in "TMEM(blocks: \(try params.int("blocks")), width: \(width))" }
-        builders.register("aspp") { _, _ in "ASPP" }
-        let (choice, _) = Registry.standard.resolve(.scale, .string("tmem"), at: "model.scale")
-        #expect(try builders.build(choice!, 64) == "TMEM(blocks: 1, width: 64)")
-        #expect(builders.mismatches(with: .standard) == [.noBuilder(slot: .scale, name: "fpn"), .noBuilder(slot: .scale, name: "none"),
-                                                          .undeclared(slot: .scale, name: "aspp")])
-        let (none, _) = Registry.standard.resolve(.scale, .string("none"), at: "model.scale")
-        #expect(throws: RegistryError.noBuilder(slot: .scale, name: "none")) { try builders.build(none!, 64) }
+    @Test func aNameTheCatalogueLacksIsReportedNotBuilt() throws {
+        var model = ModelConfig([:])
+        for slot in ComponentSlot.allCases { model.choices[slot] = Registry.standard.declarations(for: slot)[0].defaultChoice }
+        model.choices[.scale]?.name = "aspp"
+        #expect(throws: RegistryError.unregistered(slot: .scale, name: "aspp", registered: ModelCatalog.standard.scales.map(\.name))) {
+            try ModelCatalog.standard.segmenter(model, vocabulary: 10, seed: 0)
+        }
     }
 
     @Test func listingShowsEveryComponentAndParameter() {

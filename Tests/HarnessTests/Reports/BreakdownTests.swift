@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import Harness
+@testable import Experiment
+@testable import RunStore
+@testable import Reporting
+import RRSISModels
 
 /// The per-tag breakdown, from hand-made stored metrics (test inputs, not model results).
 struct BreakdownTests {

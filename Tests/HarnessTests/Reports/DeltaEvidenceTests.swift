@@ -1,5 +1,6 @@
 import Testing
-@testable import Harness
+@testable import Reporting
+import RRSISModels
 
 struct DeltaEvidenceTests {
     static func stats(_ values: [Double]) -> SeedStatistics {

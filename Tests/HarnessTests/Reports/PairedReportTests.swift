@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import Harness
+@testable import Experiment
+@testable import Statistics
+@testable import RunStore
+@testable import Runner
+@testable import Reporting
+import RRSISModels
 
 /// Tables with paired intervals, from a store whose runs carry per-sample results. The numbers are synthetic
 /// inputs, not results of any model.

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import Harness
+@testable import Experiment
+@testable import RunStore
+@testable import Reporting
+import RRSISModels
 
 /// Report rendering against golden files. The stored numbers are synthetic test inputs chosen so every
 /// statistic is easy to check by hand — they are not results of any model.

@@ -2,6 +2,8 @@ import Foundation
 import RRSISData
 import Testing
 @testable import Harness
+@testable import RunStore
+import RRSISModels
 
 /// `ablate Ablations/smoke.json` for real: data generation, training, the store, the report — then a
 /// rerun that must train nothing, and a resume after an interrupted run.

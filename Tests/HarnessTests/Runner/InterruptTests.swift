@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import Harness
+@testable import RunStore
+@testable import Runner
+import RRSISModels
 
 /// An ablation stopped between steps (as SIGINT/SIGTERM stop it) keeps its finished runs, marks the run in
 /// flight for retraining, and a rerun of the same command reproduces an uninterrupted ablation bit for bit.

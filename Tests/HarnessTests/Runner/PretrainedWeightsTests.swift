@@ -1,8 +1,9 @@
+import Declarations
 import Foundation
 import Testing
 import NN
 import TensorEngine
-@testable import Harness
+@testable import Runner
 import RRSISModels
 import RRSISData
 
@@ -31,7 +32,7 @@ struct PretrainedWeightsTests {
         let root = Self.folder()
         defer { try? FileManager.default.removeItem(at: root) }
         let choice = try Self.choice(pretrain: "none")
-        let backbone = try ModelBuilders.plainBackbone(choice, seed: 4)
+        let backbone = try ModelCatalog.standard.plainBackbone(choice, seed: 4)
         let before = backbone.stateTensors().map(\.tensor.scalars)
         #expect(try PretrainedWeights(cacheRoot: root, output: { _ in }).initialise(backbone, choice: choice, imageSize: 32) == nil)
         #expect(backbone.stateTensors().map(\.tensor.scalars) == before)
@@ -45,7 +46,7 @@ struct PretrainedWeightsTests {
         let choice = try Self.choice()
         var lines: [String] = []
         let store = PretrainedWeights(cacheRoot: root, output: { lines.append($0) })
-        let first = try ModelBuilders.plainBackbone(choice, seed: 1)
+        let first = try ModelCatalog.standard.plainBackbone(choice, seed: 1)
         let url = try #require(try store.initialise(first, choice: choice, imageSize: 32))
         #expect(lines.contains { $0.hasPrefix("pretraining the swin backbone: 16 synthetic scenes × 1 epochs") })
         let file = try SafeTensors.read(url)
@@ -53,11 +54,11 @@ struct PretrainedWeightsTests {
         #expect(Self.same(BackbonePretraining.transferable(first), file.tensors))
 
         lines.removeAll()
-        let second = try ModelBuilders.plainBackbone(choice, seed: 2)
+        let second = try ModelCatalog.standard.plainBackbone(choice, seed: 2)
         #expect(try store.initialise(second, choice: choice, imageSize: 32) == url)
         #expect(lines.isEmpty)
         #expect(Self.same(BackbonePretraining.transferable(second), file.tensors))
-        #expect(!Self.same(BackbonePretraining.transferable(try ModelBuilders.plainBackbone(choice, seed: 2)), file.tensors))
+        #expect(!Self.same(BackbonePretraining.transferable(try ModelCatalog.standard.plainBackbone(choice, seed: 2)), file.tensors))
 
         // Another image size or another scene count is another artifact.
         let other = try #require(try PretrainedWeights.backboneRecipe(for: try Self.choice(scenes: 24), imageSize: 32))
@@ -76,7 +77,7 @@ struct PretrainedWeightsTests {
             for seed in [1, 2] {
                 group.addTask {
                     let store = PretrainedWeights(cacheRoot: root, output: { if $0.hasPrefix("pretraining the") { counter.add() } })
-                    return try #require(try store.initialise(try ModelBuilders.plainBackbone(choice, seed: UInt64(seed)), choice: choice, imageSize: 32))
+                    return try #require(try store.initialise(try ModelCatalog.standard.plainBackbone(choice, seed: UInt64(seed)), choice: choice, imageSize: 32))
                 }
             }
             let urls = try await group.reduce(into: Set<URL>()) { $0.insert($1) }
@@ -103,7 +104,7 @@ struct PretrainedWeightsTests {
         #expect(!PretrainedWeights.ownerIsGone(lock))
         try Data("\(PretrainedWeights.hostName) 999999999\n".utf8).write(to: lock)
         #expect(PretrainedWeights.ownerIsGone(lock))
-        try store.initialise(try ModelBuilders.plainBackbone(choice, seed: 1), choice: choice, imageSize: 32)
+        try store.initialise(try ModelCatalog.standard.plainBackbone(choice, seed: 1), choice: choice, imageSize: 32)
         #expect(FileManager.default.fileExists(atPath: store.backboneURL(recipe, choice).path))
     }
 
@@ -119,7 +120,7 @@ struct PretrainedWeightsTests {
         try Data("12345\n".utf8).write(to: lock)
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -100)], ofItemAtPath: lock.path)
         store.staleLockSeconds = 50
-        try store.initialise(try ModelBuilders.plainBackbone(choice, seed: 1), choice: choice, imageSize: 32)
+        try store.initialise(try ModelCatalog.standard.plainBackbone(choice, seed: 1), choice: choice, imageSize: 32)
         #expect(!FileManager.default.fileExists(atPath: lock.path))
         #expect(FileManager.default.fileExists(atPath: store.backboneURL(recipe, choice).path))
     }
@@ -143,7 +144,7 @@ struct PretrainedTextTests {
         let store = PretrainedWeights(cacheRoot: root, output: { lines.append($0) })
         // A run's vocabulary: two words of the synthetic grammar and one the pretraining corpus never uses.
         let vocabulary = Vocabulary(building: ["the vehicle on the left", "zebra"], reserved: [])
-        let encoder = try ModelBuilders.plainText(choice, vocabulary: vocabulary.count, seed: 5)
+        let encoder = try #require(try ModelCatalog.standard.plainText(choice, vocabulary: vocabulary.count, seed: 5) as? TextEncoder)
         let zebra = Int(vocabulary.id("zebra")), d = encoder.dim
         let before = encoder.embedding.weight.scalars
         let url = try #require(try store.initialise(encoder, choice: choice, vocabulary: vocabulary))
@@ -169,7 +170,7 @@ struct PretrainedTextTests {
         #expect(norm.scalars == encoder.layers[0].norm1.weight?.scalars)
 
         lines.removeAll()
-        let again = try ModelBuilders.plainText(choice, vocabulary: vocabulary.count, seed: 6)
+        let again = try #require(try ModelCatalog.standard.plainText(choice, vocabulary: vocabulary.count, seed: 6) as? TextEncoder)
         #expect(try store.initialise(again, choice: choice, vocabulary: vocabulary) == url)
         #expect(lines.isEmpty)
         #expect(again.embedding.weight.scalars.count == after.count)

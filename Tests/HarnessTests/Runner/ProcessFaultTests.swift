@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Harness
+@testable import RunStore
+@testable import Runner
+import RRSISModels
 
 /// The built `ablate` executable under what only a real process meets: SIGKILL at random moments, and two
 /// processes on one database. The spec is the smoke spec with three seeds and three epochs (6 runs of

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Harness
+@testable import RunStore
 
 /// The benchmark must need the text (issue 15): the main ablation's baseline model, trained briefly, beats
 /// the same model trained and tested with every expression blanked (the text-blind control) by a wide

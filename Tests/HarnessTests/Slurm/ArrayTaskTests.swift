@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import Harness
+@testable import Experiment
+@testable import RunStore
+@testable import Runner
+@testable import Cluster
+import RRSISModels
 
 /// `ablate run-task`: one run of the plan into its own database, and the generated batch script run by
 /// bash as Slurm would run it (no Slurm needed).

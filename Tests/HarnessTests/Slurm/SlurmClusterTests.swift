@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Harness
+@testable import RunStore
+@testable import Cluster
+import RRSISModels
 
 /// Whether a Slurm cluster answers here: `sbatch` is on PATH and `sinfo` lists a node that takes jobs.
 /// CI starts a one-node cluster on loopback with `bash .ci/slurm`; elsewhere the tests below are skipped.

@@ -1,5 +1,6 @@
 import Testing
-@testable import Harness
+@testable import Cluster
+import RRSISModels
 
 /// Slurm's answers, as sbatch, squeue, sacct and scontrol 22.05 print them (captured from the CI node).
 struct SlurmParsingTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import Harness
+@testable import Cluster
+import RRSISModels
 
 /// The batch script `ablate submit --slurm` writes, checked line by line, and the merge command it prints.
 struct SlurmScriptTests {

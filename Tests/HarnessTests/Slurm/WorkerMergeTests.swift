@@ -2,6 +2,10 @@ import Foundation
 import GRDB
 import Testing
 @testable import Harness
+@testable import RunStore
+@testable import Reporting
+@testable import Cluster
+import RRSISModels
 
 /// `ablate merge`: worker databases folded into the main store — idempotent, finished runs win, and a bad
 /// file stops everything before the main store is touched.

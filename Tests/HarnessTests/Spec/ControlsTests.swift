@@ -1,7 +1,9 @@
 import Foundation
 import RRSISData
 import Testing
-@testable import Harness
+@testable import Declarations
+@testable import Experiment
+import RRSISModels
 
 @Suite("Controls")
 struct ControlsTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Harness
+@testable import Experiment
+import RRSISModels
 
 /// The example specs in `Tests/HarnessTests/Specs/` (drafts of the ones shipped in `Ablations/`) load,
 /// use `extends` as intended and expand to the paper's rows.

@@ -1,5 +1,6 @@
 import Testing
-@testable import Harness
+@testable import Declarations
+import RRSISModels
 
 struct JSONParserTests {
     @Test func keepsKeyOrderAndTellsIntegersFromNumbers() throws {

@@ -1,5 +1,7 @@
 import Testing
-@testable import Harness
+@testable import Declarations
+@testable import Experiment
+import RRSISModels
 
 struct SpecLoaderTests {
     @Test func extendsMergesAndNameIsNotInherited() throws {

@@ -1,5 +1,7 @@
 import Testing
-@testable import Harness
+@testable import Declarations
+@testable import Experiment
+import RRSISModels
 
 struct SpecValidationTests {
     @Test func validSpecResolvesEveryComponentWithDefaults() throws {
@@ -14,7 +16,7 @@ struct SpecValidationTests {
         #expect(try spec.cells[0].model[.backbone].params.ints("dims") == [32, 64, 128, 256])
         #expect(spec.train.epochs == 4 && spec.train.batchSize == 8 && spec.train.lr == 0.001)
         #expect(spec.train.checkpoint == .bestVal && spec.train.evalEvery == 1)   // defaults
-        #expect(spec.dataset.kind == "synthetic")
+        #expect(spec.dataset.kind == .synthetic)
         #expect(try spec.dataset.params.int("train") == 200 && spec.dataset.params.double("noise") == 6)
         #expect(spec.report.primary == .mIoU && spec.report.split == "test")
     }
@@ -32,8 +34,8 @@ struct SpecValidationTests {
         let issues = Fixtures.issues(try Fixtures.alignment { try $0.set("variants.rows.0.model.alignment", "fiamm") })
         #expect(issues.count == 1)
         #expect(issues[0].path == "variants.rows[0].model.alignment")
-        #expect(issues[0].problem == .unknownComponent(slot: .alignment, name: "fiamm", allowed: ["coarse", "fiam"], suggestion: "fiam"))
-        #expect(issues[0].sentence.contains("Registered alignment components: coarse, fiam"))
+        #expect(issues[0].problem == .unknownComponent(slot: .alignment, name: "fiamm", allowed: Registry.standard.names(for: .alignment), suggestion: "fiam"))
+        #expect(issues[0].sentence.contains("Registered alignment components: " + Registry.standard.names(for: .alignment).joined(separator: ", ")))
     }
 
     @Test(arguments: [

@@ -1,5 +1,5 @@
 import Testing
-@testable import Harness
+import RRSISModels
 
 struct VariantExpansionTests {
     static let gridVariants = #"""

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Harness
+@testable import Experiment
+@testable import Statistics
+import RRSISModels
 
 @Suite("Paired bootstrap")
 struct PairedBootstrapTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Harness
+@testable import Experiment
+@testable import Statistics
+import RRSISModels
 
 /// Synthetic per-sample results with a planted effect of known size, for coverage and power checks.
 ///

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Harness
+@testable import RunStore
+@testable import Runner
+import RRSISModels
 
 /// `claimRun`: the transaction that keeps two processes on one database from training the same run.
 struct ClaimTests {

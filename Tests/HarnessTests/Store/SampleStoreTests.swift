@@ -1,7 +1,11 @@
 import Foundation
 import GRDB
 import Testing
-@testable import Harness
+@testable import Statistics
+@testable import RunStore
+@testable import Runner
+@testable import Reporting
+import RRSISModels
 
 @Suite("Per-sample results in the store")
 struct SampleStoreTests {

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
 import Testing
-@testable import Harness
+@testable import RunStore
+import RRSISModels
 
 struct StoreTests {
     static func record(_ key: String, cell: String = "FIAM", index: Int = 0, seed: Int = 0, spec: String = "demo") -> RunRecord {

@@ -1,5 +1,7 @@
 import Foundation
-@testable import Harness
+@testable import Declarations
+@testable import Experiment
+import RRSISModels
 
 /// A fresh temporary directory, removed by the caller with `remove()`.
 struct TempDir {

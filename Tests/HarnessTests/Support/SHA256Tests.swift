@@ -1,5 +1,6 @@
 import Testing
-@testable import Harness
+@testable import Experiment
+import RRSISModels
 
 /// FIPS 180-2 example vectors, plus lengths around the padding boundary (55/56/63/64/65 bytes,
 /// expected values from Python's hashlib).

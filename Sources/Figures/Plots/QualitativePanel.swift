@@ -1,0 +1,130 @@
+import Declarations
+import Experiment
+import RRSISData
+import Reporting
+import RunStore
+import Statistics
+
+/// One row of a qualitative panel: a sample's image, its ground truth and each variant's predicted mask.
+public struct QualitativeSample: Sendable {
+    public var id: String
+    public var expression: String
+    /// The image at the masks' resolution (RGB or gray).
+    public var image: PixelImage
+    /// Ground truth, one byte per pixel of `image` (1 = target).
+    public var truth: [UInt8]
+    /// One per variant column, nil where the variant kept no prediction of this sample: the mask (same size as
+    /// `image`) and its IoU (a fraction).
+    public var predictions: [(mask: [UInt8], iou: Double?)?]
+
+    public init(id: String, expression: String, image: PixelImage, truth: [UInt8], predictions: [(mask: [UInt8], iou: Double?)?]) {
+        self.id = id; self.expression = expression; self.image = image; self.truth = truth; self.predictions = predictions
+    }
+}
+
+/// The qualitative figure: one row per sample with columns image | ground truth | each variant's prediction,
+/// masks drawn over the image (filled translucently and outlined), the prediction's IoU under it and the
+/// referring expression, wrapped, under the row.
+public struct QualitativePanel: Sendable {
+    public var title: String
+    public var note: String?
+    /// Column titles of the predictions.
+    public var variants: [String]
+    public var samples: [QualitativeSample]
+
+    public init(title: String, note: String? = nil, variants: [String], samples: [QualitativeSample]) {
+        self.title = title; self.note = note; self.variants = variants; self.samples = samples
+    }
+
+    /// Side of a cell, pixels: images are resampled to it (nearest neighbour when enlarging, so pixels stay crisp).
+    public static let side = 192
+    /// Overlay colours: ground truth green, predictions vermilion-red.
+    public static let truthColour = RGB(0, 200, 100)
+    public static let predictionColour = RGB(240, 60, 40)
+    static let overlayAlpha = 0.45
+
+    public func render() -> Canvas {
+        let s = ChartStyle.self, m = Figure.margin, side = Self.side, gap = 12
+        let columns = 2 + variants.count
+        let width = 2 * m + columns * side + (columns - 1) * gap
+        let titles = ["Image", "Ground truth"] + variants
+        let headers = titles.map { BitmapFont.wrap($0, maxWidth: side, scale: s.textScale) }
+        let headerHeight = (headers.map(\.count).max() ?? 1) * (s.textHeight + 4)
+        let noteLines = note.map { BitmapFont.wrap($0, maxWidth: width - 2 * m, scale: s.textScale) } ?? []
+        let captions = samples.map { BitmapFont.wrap("\"\($0.expression)\"", maxWidth: width - 2 * m, scale: s.textScale) }
+        let titleHeight = BitmapFont.size * s.titleScale
+        let labelHeight = s.gap + s.textHeight
+        let rowHeights = captions.map { side + labelHeight + s.gap + $0.count * (s.textHeight + 4) + 2 * s.gap }
+        let top = m + titleHeight + s.gap + noteLines.count * (s.textHeight + 4) + 2 * s.gap
+        var canvas = Canvas(width: width, height: top + headerHeight + s.gap + rowHeights.reduce(0, +) + m)
+
+        canvas.text(title, x: width / 2, y: m, .ink, scale: s.titleScale, align: .center)
+        for (k, line) in noteLines.enumerated() {
+            canvas.text(line, x: width / 2, y: m + titleHeight + s.gap + k * (s.textHeight + 4), .mutedInk, scale: s.textScale, align: .center)
+        }
+        func columnX(_ c: Int) -> Int { m + c * (side + gap) }
+        for (c, lines) in headers.enumerated() {
+            for (k, line) in lines.enumerated() {
+                canvas.text(line, x: columnX(c) + side / 2, y: top + k * (s.textHeight + 4), .ink, scale: s.textScale, align: .center)
+            }
+        }
+        var y = top + headerHeight + s.gap
+        for (r, sample) in samples.enumerated() {
+            let (w, h) = (sample.image.width, sample.image.height)
+            let image = Self.resample(sample.image, side: side)
+            canvas.draw(image, x: columnX(0), y: y)
+            let idScale = BitmapFont.width(sample.id, scale: s.textScale) <= side ? s.textScale : 1
+            canvas.text(sample.id, x: columnX(0) + side / 2, y: y + side + s.gap, .mutedInk, scale: idScale, align: .center)
+            canvas.draw(image, x: columnX(1), y: y)
+            Self.overlay(&canvas, Resize.nearest(sample.truth, width: w, height: h, toWidth: side, height: side), x: columnX(1), y: y,
+                         colour: Self.truthColour)
+            for (v, prediction) in sample.predictions.enumerated() where v < variants.count {
+                let x = columnX(2 + v)
+                guard let prediction, prediction.mask.count == w * h else {
+                    canvas.fillRect(x: x, y: y, width: side, height: side, .grid)
+                    canvas.text("no prediction", x: x + side / 2, y: y + side / 2, .mutedInk, scale: 1, align: .center, valign: .center)
+                    continue
+                }
+                canvas.draw(image, x: x, y: y)
+                Self.overlay(&canvas, Resize.nearest(prediction.mask, width: w, height: h, toWidth: side, height: side), x: x, y: y,
+                             colour: Self.predictionColour)
+                let iou = prediction.iou.map { "IoU " + Format.fixed(100 * $0, 1) } ?? "IoU -"
+                canvas.text(iou, x: x + side / 2, y: y + side + s.gap, .ink, scale: s.textScale, align: .center)
+            }
+            for (k, line) in captions[r].enumerated() {
+                canvas.text(line, x: m, y: y + side + labelHeight + s.gap + k * (s.textHeight + 4), .ink, scale: s.textScale)
+            }
+            y += rowHeights[r]
+            if r + 1 < samples.count { canvas.fillRect(x: m, y: y - s.gap, width: width - 2 * m, height: 1, .grid) }
+        }
+        return canvas
+    }
+
+    /// `image` as `side × side` RGB: nearest neighbour when enlarging, bilinear when shrinking.
+    static func resample(_ image: PixelImage, side: Int) -> PixelImage {
+        let rgb = image.rgb()
+        if rgb.width >= side || rgb.height >= side { return Resize.bilinear(rgb, width: side, height: side) }
+        var out = [UInt8](repeating: 0, count: side * side * 3)
+        for y in 0..<side {
+            let sy = y * rgb.height / side
+            for x in 0..<side {
+                let sx = x * rgb.width / side
+                for c in 0..<3 { out[3 * (y * side + x) + c] = rgb.pixels[3 * (sy * rgb.width + sx) + c] }
+            }
+        }
+        return PixelImage(width: side, height: side, channels: 3, pixels: out)
+    }
+
+    /// Tints `mask`'s pixels (a `side × side` mask at `(x, y)`) and outlines it: a mask pixel with a non-mask
+    /// pixel within 2 pixels horizontally or vertically is part of the 2-pixel outline.
+    static func overlay(_ canvas: inout Canvas, _ mask: [UInt8], x: Int, y: Int, colour: RGB) {
+        let side = Int(Double(mask.count).squareRoot())
+        func at(_ i: Int, _ j: Int) -> Bool { i >= 0 && j >= 0 && i < side && j < side && mask[j * side + i] != 0 }
+        for j in 0..<side {
+            for i in 0..<side where mask[j * side + i] != 0 {
+                let edge = !(1...2).allSatisfy { d in at(i - d, j) && at(i + d, j) && at(i, j - d) && at(i, j + d) }
+                canvas.blend(x: x + i, y: y + j, colour, alpha: edge ? 1 : overlayAlpha)
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+import Declarations
+import Foundation
+import NN
+import RRSISData
+import RRSISModels
+import TensorEngine
+
+/// Pretrained encoders as content-addressed artifacts under `<cache>/pretrained/`: `backbone-<key>` (semantic
+/// segmentation of the synthetic world, `BackbonePretraining`) and `text-<key>` (masked-word prediction on
+/// its expressions, `TextPretraining`), each a safetensors file whose key covers every input of the result —
+/// the pretraining recipe and the component's name and parameters. A run whose backbone or text encoder asks
+/// for `pretrain` loads the artifact, making it first if no run has; the component's parameters (and so
+/// the artifact's key) are part of every run key that uses it. Concurrent processes (local workers, Slurm
+/// array tasks) agree through a lock file: one pretrains, the others wait for its file.
+public struct PretrainedWeights {
+    /// `Results/.cache` (or the runner's results root's).
+    public let cacheRoot: URL
+    /// Progress lines (pretraining announces itself and reports each epoch).
+    public var output: (String) -> Void
+    /// A lock untouched for this long without a finished artifact is taken to be a dead process's.
+    public var staleLockSeconds: Double = 1800
+
+    public init(cacheRoot: URL, output: @escaping (String) -> Void) {
+        self.cacheRoot = cacheRoot
+        self.output = output
+    }
+
+    /// Loads the pretrained encoders a model configuration asks for into `model` (its backbone at the data's
+    /// image size, its text encoder over the training split's vocabulary), pretraining first where needed.
+    public func initialise(_ model: Segmenter, config: ModelConfig, data: RunData) throws {
+        if let choice = config.choices[.backbone] {
+            try initialise(model.backbone, choice: choice, imageSize: data.train.height)
+        }
+        if let choice = config.choices[.text], try Self.textRecipe(for: choice) != nil {
+            guard let encoder = model.text as? TextEncoder else {
+                throw CheckpointError.malformed("text encoder \(choice.name): masked-word pretraining needs the transformer encoder")
+            }
+            try initialise(encoder, choice: choice, vocabulary: data.train.vocabulary)
+        }
+    }
+
+    // MARK: Backbone
+
+    /// The pretraining a backbone choice asks for at `imageSize`, or nil (`pretrain: none`).
+    public static func backboneRecipe(for choice: ComponentChoice, imageSize: Int) throws -> BackbonePretraining? {
+        guard try choice.params.string("pretrain") != "none" else { return nil }
+        return BackbonePretraining(scenes: try choice.params.int("pretrainScenes"), epochs: try choice.params.int("pretrainEpochs"),
+                                   imageSize: imageSize)
+    }
+
+    /// The text that identifies a component in an artifact key: its name and canonical parameters.
+    static func description(_ choice: ComponentChoice) -> String { choice.name + choice.params.json.jsonText }
+
+    /// Where the backbone artifact of `recipe` for `choice` lives (whether or not it exists yet).
+    public func backboneURL(_ recipe: BackbonePretraining, _ choice: ComponentChoice) -> URL {
+        cacheRoot.appendingPathComponent("pretrained/backbone-\(recipe.key(backbone: Self.description(choice))).safetensors")
+    }
+
+    /// Loads the pretrained weights `choice` asks for into `backbone` (nothing when it asks for none),
+    /// pretraining first when no artifact exists. Returns the artifact's URL, or nil.
+    @discardableResult
+    public func initialise(_ backbone: any Backbone, choice: ComponentChoice, imageSize: Int) throws -> URL? {
+        guard let recipe = try Self.backboneRecipe(for: choice, imageSize: imageSize) else { return nil }
+        let url = backboneURL(recipe, choice)
+        try artifact(at: url) { lock in
+            output("pretraining the \(choice.name) backbone: \(recipe.scenes) synthetic scenes × \(recipe.epochs) epochs "
+                   + "(once; cached as \(url.lastPathComponent))\n")
+            let plain = try ModelCatalog.standard.plainBackbone(choice, seed: recipe.seed)
+            let start = now()
+            var last = (loss: 0.0, accuracy: 0.0)
+            let state = try recipe.run(plain) { epoch, loss, accuracy in
+                last = (loss, accuracy)
+                touch(lock)
+                output(String(format: "  pretraining epoch %d/%d: loss %.4f, pixel accuracy %.2f%% (%.0f s)\n", epoch, recipe.epochs,
+                              loss, 100 * accuracy, now() - start))
+            }
+            return (state, ["recipe": recipe.canonicalDescription(backbone: Self.description(choice)),
+                            "seconds": String(format: "%.1f", now() - start), "final_loss": String(format: "%.5f", last.loss),
+                            "final_pixel_accuracy": String(format: "%.5f", last.accuracy), "threads": String(Parallel.workers)])
+        }
+        try BackbonePretraining.load(try SafeTensors.read(url).tensors, into: backbone, source: url.path)
+        return url
+    }
+
+    // MARK: Text encoder
+
+    /// The pretraining a text-encoder choice asks for, or nil (`pretrain: none`).
+    public static func textRecipe(for choice: ComponentChoice) throws -> TextPretraining? {
+        guard try choice.params.string("pretrain") != "none" else { return nil }
+        return TextPretraining(sentences: try choice.params.int("pretrainSentences"), epochs: try choice.params.int("pretrainEpochs"))
+    }
+
+    /// Where the text artifact of `recipe` for `choice` lives (whether or not it exists yet).
+    public func textURL(_ recipe: TextPretraining, _ choice: ComponentChoice) -> URL {
+        cacheRoot.appendingPathComponent("pretrained/text-\(recipe.key(encoder: Self.description(choice))).safetensors")
+    }
+
+    /// Loads the pretrained weights `choice` asks for into `encoder`, whose embedding table follows
+    /// `vocabulary` (nothing when it asks for none), pretraining first when no artifact exists.
+    @discardableResult
+    public func initialise(_ encoder: TextEncoder, choice: ComponentChoice, vocabulary: Vocabulary) throws -> URL? {
+        guard let recipe = try Self.textRecipe(for: choice) else { return nil }
+        let url = textURL(recipe, choice)
+        try artifact(at: url) { lock in
+            output("pretraining the \(choice.name) text encoder: masked words of \(recipe.sentences) synthetic expressions × "
+                   + "\(recipe.epochs) epochs (once; cached as \(url.lastPathComponent))\n")
+            let start = now()
+            let corpus = recipe.corpus()
+            let words = Vocabulary(building: corpus)
+            guard let plain = try ModelCatalog.standard.plainText(choice, vocabulary: words.count, seed: recipe.seed) as? TextEncoder else {
+                throw CheckpointError.malformed("text encoder \(choice.name): masked-word pretraining needs the transformer encoder")
+            }
+            var last = (loss: 0.0, accuracy: 0.0)
+            let state = try recipe.run(plain, corpus: corpus, vocabulary: words, maxLength: try choice.params.int("maxLength")) {
+                epoch, loss, accuracy in
+                last = (loss, accuracy)
+                touch(lock)
+                output(String(format: "  pretraining epoch %d/%d: loss %.4f, masked-word accuracy %.2f%% (%.0f s)\n", epoch,
+                              recipe.epochs, loss, 100 * accuracy, now() - start))
+            }
+            let tokens = String(decoding: try JSONEncoder().encode(words.tokens), as: UTF8.self)
+            return (state, ["recipe": recipe.canonicalDescription(encoder: Self.description(choice)), "tokens": tokens,
+                            "seconds": String(format: "%.1f", now() - start), "final_loss": String(format: "%.5f", last.loss),
+                            "final_masked_accuracy": String(format: "%.5f", last.accuracy), "threads": String(Parallel.workers)])
+        }
+        let file = try SafeTensors.read(url)
+        guard let text = file.metadata["tokens"], let tokens = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else {
+            throw CheckpointError.malformed("\(url.path): no \"tokens\" list in its metadata; delete the file to pretrain again")
+        }
+        try TextPretraining.load(file.tensors, pretrainedTokens: tokens, into: encoder, vocabulary: vocabulary, source: url.path)
+        return url
+    }
+
+    // MARK: Artifacts
+
+    /// Makes the artifact at `url` unless it exists: under an exclusive lock file, `make` (given the lock's
+    /// URL, to touch as it progresses) computes the tensors and metadata, written atomically.
+    func artifact(at url: URL, make: (URL) throws -> ([(name: String, tensor: Tensor)], [String: String])) throws {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: url.path) { return }
+        try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let lock = url.appendingPathExtension("lock")
+        var announced = false
+        while !fm.fileExists(atPath: url.path) {
+            // O_EXCL creation is atomic (local file systems and NFS v3+): exactly one process pretrains.
+            let fd = open(lock.path, O_CREAT | O_EXCL | O_WRONLY, 0o644)
+            if fd >= 0 {
+                let owner = Array("\(Self.hostName) \(getpid())\n".utf8)
+                _ = owner.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                close(fd)
+                defer { try? fm.removeItem(at: lock) }
+                if !fm.fileExists(atPath: url.path) {
+                    let (tensors, metadata) = try make(lock)
+                    try Self.writeAtomically(tensors, metadata: metadata, to: url)
+                }
+                return
+            }
+            let age = (try? fm.attributesOfItem(atPath: lock.path)[.modificationDate] as? Date).map { -$0.timeIntervalSinceNow } ?? 0
+            if age > staleLockSeconds || Self.ownerIsGone(lock) {
+                output("pretraining: removing the stale lock \(lock.path) (its process is gone or it was untouched for \(Int(age)) s)\n")
+                try? fm.removeItem(at: lock)
+                continue
+            }
+            if !announced { output("pretraining: waiting for another process to finish \(url.lastPathComponent)\n"); announced = true }
+            Thread.sleep(forTimeInterval: 2)
+        }
+    }
+
+    static let hostName = ProcessInfo.processInfo.hostName
+
+    /// Whether a lock names a process on this host that no longer exists (a crashed or killed run).
+    static func ownerIsGone(_ lock: URL) -> Bool {
+        guard let text = try? String(contentsOf: lock, encoding: .utf8) else { return false }
+        let parts = text.split(whereSeparator: \.isWhitespace)
+        guard parts.count == 2, parts[0] == hostName, let pid = Int32(parts[1]) else { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
+    }
+
+    /// Refreshes a lock's modification time (the owner is alive).
+    func touch(_ lock: URL) { try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: lock.path) }
+
+    /// Writes a safetensors file beside `url` and renames it into place, so readers see all of it or nothing.
+    static func writeAtomically(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String], to url: URL) throws {
+        let temporary = url.appendingPathExtension("partial-\(ProcessInfo.processInfo.processIdentifier)")
+        try SafeTensors.write(tensors, metadata: metadata, to: temporary)
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path, NSLocalizedDescriptionKey:
+                "could not move the pretrained weights into \(url.path): \(reason)"])
+        }
+    }
+}
