@@ -97,49 +97,53 @@ import RRSISModels
     }
 }
 
-/// Draws spec documents from the registry's declarations.
+/// Draws spec documents from the registry's declarations. Half the documents are drawn in range (they
+/// can still break a rule between parameters); in the other half any value may fall just outside its
+/// range — so the share of valid documents does not shrink as components declare more parameters.
 enum SpecDraw {
     static func document(_ r: inout FuzzRandom) -> JSONValue {
+        let clean = r.below(2) == 0
         let imageSizes = [64, 96, 128, 160, 256]
-        let imageSize: JSONValue = r.below(10) == 0 ? .int([63, 65, 100, 1056, 0][r.below(5)]) : .int(imageSizes[r.below(imageSizes.count)])
+        let imageSize: JSONValue = !clean && r.below(10) == 0 ? .int([63, 65, 100, 1056, 0][r.below(5)]) : .int(imageSizes[r.below(imageSizes.count)])
         let dataset = JSONValue.object([("name", .string("synthetic")), ("imageSize", imageSize), ("train", .int(4)), ("val", .int(2)), ("test", .int(2))])
-        let model = JSONValue.object(ComponentSlot.allCases.map { ($0.rawValue, choice($0, &r)) })
+        let model = JSONValue.object(ComponentSlot.allCases.map { ($0.rawValue, choice($0, &r, clean: clean)) })
         var rows: [JSONValue] = [.object([("name", .string("base"))])]
         if r.below(2) == 0 {
             let slot = ComponentSlot.allCases[r.below(ComponentSlot.allCases.count)]
-            rows.append(.object([("name", .string("other")), ("model", .object([(slot.rawValue, choice(slot, &r))]))]))
+            rows.append(.object([("name", .string("other")), ("model", .object([(slot.rawValue, choice(slot, &r, clean: clean))]))]))
         }
         return .object([("dataset", dataset), ("model", model), ("train", .object([("epochs", .int(1)), ("batchSize", .int(2))])),
                         ("seeds", .array([.int(0)])), ("variants", .object([("rows", .array(rows))]))])
     }
 
-    /// A registered component of `slot` with some of its parameters drawn.
-    static func choice(_ slot: ComponentSlot, _ r: inout FuzzRandom) -> JSONValue {
+    /// A registered component of `slot` with some of its parameters drawn (all in range when `clean`).
+    static func choice(_ slot: ComponentSlot, _ r: inout FuzzRandom, clean: Bool = false) -> JSONValue {
         let declarations = Registry.standard.declarations(for: slot)
         let d = declarations[r.below(declarations.count)]
-        let params = d.parameters.filter { _ in r.below(3) != 0 }.map { ($0.name, value($0.type, &r)) }
+        let params = d.parameters.filter { _ in r.below(3) != 0 }.map { ($0.name, value($0.type, &r, clean: clean)) }
         return .object([("name", .string(d.name)), ("params", .object(params))])
     }
 
-    /// Mostly small in-range values (models that build in a moment), sometimes a bound, sometimes just outside.
-    static func value(_ type: ParameterType, _ r: inout FuzzRandom) -> JSONValue {
+    /// Mostly small in-range values (models that build in a moment), sometimes a bound, sometimes (unless
+    /// `clean`) just outside.
+    static func value(_ type: ParameterType, _ r: inout FuzzRandom, clean: Bool = false) -> JSONValue {
         switch type {
         case .bool: return .bool(r.below(2) == 0)
-        case .int(let range): return .int(int(range, &r))
+        case .int(let range): return .int(int(range, &r, outside: clean ? false : nil))
         case .double(let range):
             let lo = range?.lowerBound ?? 0, hi = min(range?.upperBound ?? 1, 1e6)
-            switch r.below(30) {
+            switch clean ? 2 + r.below(28) : r.below(30) {
             case 0: return .double(lo - 1)
             case 1: return .double(hi * 2 + 1)
             default: return .double(lo + (hi - lo) * Double(r.below(1000)) / 1000)
             }
-        case .choice(let values): return .string(r.below(30) == 0 ? "not-a-choice" : values[r.below(values.count)])
+        case .choice(let values): return .string(!clean && r.below(30) == 0 ? "not-a-choice" : values[r.below(values.count)])
         case .string: return .string("drawn")
         case let .intList(count, element):
             var n = count ?? (1 + r.below(4))
-            if r.below(20) == 0 { n += r.below(2) == 0 ? 1 : -1 }   // a wrong length
+            if !clean && r.below(20) == 0 { n += r.below(2) == 0 ? 1 : -1 }   // a wrong length
             var items = (0..<max(n, 0)).map { _ in int(element, &r, outside: false) }
-            if !items.isEmpty, r.below(20) == 0 { items[r.below(items.count)] = int(element, &r, outside: true) }
+            if !clean, !items.isEmpty, r.below(20) == 0 { items[r.below(items.count)] = int(element, &r, outside: true) }
             return .array(items.map { .int($0) })
         }
     }
