@@ -61,30 +61,14 @@ public struct BackbonePretraining: Equatable, Sendable {
         var rng = RNG(seed: seed ^ 0x4845_4144)   // "HEAD"
         let net = PretrainingNet(backbone: backbone,
                                  head: LAVTDecoder(channels: backbone.channels, hidden: decoderWidth, classes: LabelledScene.classCount, rng: &rng))
-        net.train()
-        let steps = scenes / batchSize
-        let schedule = LRSchedule.warmupPoly(totalSteps: epochs * steps, warmupSteps: steps)
-        let optimizer = AdamW(groups: net.parameterGroups(weightDecay: Float(weightDecay)), learningRate: Float(learningRate))
-        var step = 0
-        for epoch in 1...epochs {
+        let loop = PretrainingLoop(epochs: epochs, steps: scenes / batchSize, learningRate: learningRate, weightDecay: weightDecay)
+        try loop.run(net, loss: Self.loss, batches: { epoch in
             let order = shuffled(scenes, epoch: epoch)
-            var lossSum = 0.0, correct = 0, total = 0
-            for s in 0..<steps {
+            return { s in
                 let (images, labels) = data.batch(Array(order[(s * batchSize)..<((s + 1) * batchSize)]))
-                optimizer.learningRate = schedule.learningRate(at: step, base: Float(learningRate))
-                let logits = net(images)
-                let loss = Self.loss(logits, labels)
-                try loss.backward()
-                optimizer.step()
-                optimizer.zeroGrad()
-                step += 1
-                lossSum += Double(loss.item())
-                let predicted = withNoGrad { logits.argmax(axis: 1) }.scalars
-                for (p, t) in zip(predicted, labels) where Int64(p) == t { correct += 1 }
-                total += labels.count
+                return (net(images), labels)
             }
-            progress(epoch, lossSum / Double(steps), Double(correct) / Double(Swift.max(total, 1)))
-        }
+        }, progress: progress)
         return Self.transferable(backbone)
     }
 

@@ -56,33 +56,16 @@ public struct TextPretraining: Equatable, Sendable {
         var rng = RNG(seed: seed ^ 0x4D4C_4D48)   // "MLMH"
         let head = Linear(encoder.dim, vocabulary.count, rng: &rng)
         let net = MaskedWordNet(encoder: encoder, head: head)
-        net.train()
-        let steps = corpus.count / batchSize
-        let schedule = LRSchedule.warmupPoly(totalSteps: epochs * steps, warmupSteps: steps)
-        let optimizer = AdamW(groups: net.parameterGroups(weightDecay: Float(weightDecay)), learningRate: Float(learningRate))
-        var step = 0
-        for epoch in 1...epochs {
+        let loop = PretrainingLoop(epochs: epochs, steps: corpus.count / batchSize, learningRate: learningRate, weightDecay: weightDecay)
+        try loop.run(net, loss: { crossEntropy($0, classIndices: $1) }, batches: { epoch in
             var order = Array(0..<corpus.count)
             var shuffle = SeededRandom(seed: seed, salt: 0x4D53_4855, index: UInt64(epoch))   // "MSHU"
             shuffle.shuffle(&order)
-            var lossSum = 0.0, correct = 0, total = 0
-            for s in 0..<steps {
-                let batch = order[(s * batchSize)..<((s + 1) * batchSize)].map { encoded[$0] }
-                let masked = maskedBatch(batch, epoch: epoch, step: s)
-                optimizer.learningRate = schedule.learningRate(at: step, base: Float(learningRate))
-                let logits = net(masked, length: maxLength)
-                let loss = crossEntropy(logits, classIndices: masked.targets)
-                try loss.backward()
-                optimizer.step()
-                optimizer.zeroGrad()
-                step += 1
-                lossSum += Double(loss.item())
-                let predicted = withNoGrad { logits.argmax(axis: 1) }.scalars
-                for (p, t) in zip(predicted, masked.targets) where Int64(p) == t { correct += 1 }
-                total += masked.targets.count
+            return { s in
+                let masked = maskedBatch(order[(s * batchSize)..<((s + 1) * batchSize)].map { encoded[$0] }, epoch: epoch, step: s)
+                return (net(masked, length: maxLength), masked.targets)
             }
-            progress(epoch, lossSum / Double(steps), Double(correct) / Double(Swift.max(total, 1)))
-        }
+        }, progress: progress)
         return encoder.stateTensors()
     }
 
