@@ -41,9 +41,10 @@ public struct PretrainedWeights {
 
     // MARK: Backbone
 
-    /// The pretraining a backbone choice asks for at `imageSize`, or nil (`pretrain: none`).
+    /// The pretraining a backbone choice asks for at `imageSize`, or nil (`pretrain: none`, or a backbone that
+    /// declares no `pretrain` parameter).
     public static func backboneRecipe(for choice: ComponentChoice, imageSize: Int) throws -> BackbonePretraining? {
-        guard try choice.params.string("pretrain") != "none" else { return nil }
+        guard choice.params.values["pretrain"] != nil, try choice.params.string("pretrain") != "none" else { return nil }
         return BackbonePretraining(scenes: try choice.params.int("pretrainScenes"), epochs: try choice.params.int("pretrainEpochs"),
                                    imageSize: imageSize)
     }
@@ -84,9 +85,10 @@ public struct PretrainedWeights {
 
     // MARK: Text encoder
 
-    /// The pretraining a text-encoder choice asks for, or nil (`pretrain: none`).
+    /// The pretraining a text-encoder choice asks for, or nil (`pretrain: none`, or an encoder that declares no
+    /// `pretrain` parameter).
     public static func textRecipe(for choice: ComponentChoice) throws -> TextPretraining? {
-        guard try choice.params.string("pretrain") != "none" else { return nil }
+        guard choice.params.values["pretrain"] != nil, try choice.params.string("pretrain") != "none" else { return nil }
         return TextPretraining(sentences: try choice.params.int("pretrainSentences"), epochs: try choice.params.int("pretrainEpochs"))
     }
 

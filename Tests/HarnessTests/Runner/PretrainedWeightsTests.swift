@@ -39,6 +39,15 @@ struct PretrainedWeightsTests {
         #expect(!FileManager.default.fileExists(atPath: root.path))
     }
 
+    @Test("a component that declares no pretrain parameter is simply not pretrained")
+    func undeclaredMeansScratch() throws {
+        let plain = ComponentChoice(slot: .backbone, name: "swin", params: ComponentParams(["window": .int(2)], owner: "backbone swin"))
+        #expect(try PretrainedWeights.backboneRecipe(for: plain, imageSize: 32) == nil)
+        let text = ComponentChoice(slot: .text, name: "transformer", params: ComponentParams(["dim": .int(16)], owner: "text transformer"))
+        #expect(try PretrainedWeights.textRecipe(for: text) == nil)
+        #expect(try PretrainedWeights.backboneRecipe(for: try Self.choice(), imageSize: 32) != nil)
+    }
+
     @Test("the artifact is made once, keyed by recipe and backbone, and what loads is what was pretrained")
     func madeOnceAndReused() throws {
         let root = Self.folder()
