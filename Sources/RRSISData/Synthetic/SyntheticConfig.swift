@@ -84,11 +84,14 @@ public struct SyntheticConfig: Equatable, Sendable, Codable {
     }
 
     /// 16 hex digits: FNV-1a 64 of the generator version and `canonicalDescription`.
-    public var fingerprint: String {
-        let text = "v\(SyntheticGenerator.version);" + canonicalDescription
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
-    }
+    public var fingerprint: String { fnv1a64Hex("v\(SyntheticGenerator.version);" + canonicalDescription) }
+}
+
+/// 16 lowercase hex digits of FNV-1a 64 over `text`'s UTF-8 bytes: the content keys of cached data (generated
+/// datasets, pretrained encoders). A cache key, not a cryptographic hash.
+public func fnv1a64Hex(_ text: String) -> String {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+    let hex = String(hash, radix: 16)
+    return String(repeating: "0", count: 16 - hex.count) + hex
 }

@@ -165,11 +165,3 @@ struct LabelledScenes {
         return (Tensor(shape: [indices.count, 3, size, size], data: pixels), labels)
     }
 }
-
-/// 16 lowercase hex digits of FNV-1a 64 (the content keys of cached artifacts).
-func fnv1a64Hex(_ text: String) -> String {
-    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-    for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-    let hex = String(hash, radix: 16)
-    return String(repeating: "0", count: 16 - hex.count) + hex
-}
