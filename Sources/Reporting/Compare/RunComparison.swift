@@ -14,6 +14,8 @@ public struct CompareOptions: Equatable, Sendable {
     public var alpha = 0.05
     /// Relative change of a median timing that counts (0.10 = 10%).
     public var timingThreshold = 0.10
+    /// Fewest timing samples (seeds) a side needs before a timing change is decided.
+    public static let minimumTimingSamples = 3
 
     public init() {}
 }
@@ -21,7 +23,7 @@ public struct CompareOptions: Equatable, Sendable {
 /// What a comparison decided about one measure.
 public enum Verdict: String, CaseIterable, Sendable {
     case improved, regressed, unchanged
-    /// Fewer than two seeds on a side: no decision.
+    /// Too few seeds on a side (two for quality, `CompareOptions.minimumTimingSamples` for timings): no decision.
     case insufficientSeeds = "insufficient seeds"
     /// Runs or measures present on one side only.
     case missing
@@ -207,7 +209,9 @@ public enum RunComparer {
         return findings
     }
 
-    /// Training s/step and inference ms/image of the `total` row: medians over seeds, relative threshold; lower is better.
+    /// Training s/step and inference ms/image of the `total` row: medians over seeds, relative threshold; lower is
+    /// better. Decided only with at least `CompareOptions.minimumTimingSamples` seeds on each side (the median of
+    /// three is robust to one outlier; of one or two it is not, so one noisy seed is never a regression).
     static func timings(_ pairs: [(base: Measured, head: Measured)], _ at: (spec: String, cell: String),
                         _ options: CompareOptions) -> [Finding] {
         let measures: [(String, KeyPath<CostRecord, Double?>, Int)] = [
@@ -224,6 +228,12 @@ public enum RunComparer {
             guard mb > 0 else { f.verdict = .unchanged; f.evidence = "base median is 0"; return f }
             let relative = (mh - mb) / mb
             f.change = Format.signed(100 * relative, 1) + "%"
+            let needed = CompareOptions.minimumTimingSamples
+            guard b.count >= needed, h.count >= needed else {
+                f.verdict = .insufficientSeeds
+                f.evidence = "\(b.count)/\(h.count) timing samples (seeds); need \(needed) on each side"
+                return f
+            }
             f.evidence = "median of \(b.count)/\(h.count) seeds, threshold ±\(Format.fixed(100 * options.timingThreshold, 0))%"
             f.verdict = relative > options.timingThreshold ? .regressed : relative < -options.timingThreshold ? .improved : .unchanged
             return f
