@@ -63,9 +63,9 @@ enum UsageErrors {
 enum SubcommandTypo {
     /// The message for `arguments`, `nil` when the first argument is a subcommand, an option, an existing file,
     /// a path ending in `.json`, or too far from every subcommand to be a typo (then `run` reports the missing spec).
-    static func message(_ arguments: [String], subcommands: [String], fileExists: (String) -> Bool = FileManager.default.fileExists) -> String? {
+    static func message(_ arguments: [String], subcommands: [String]) -> String? {
         guard let first = arguments.first, !first.hasPrefix("-"), !subcommands.contains(first) else { return nil }
-        if fileExists(first) || first.lowercased().hasSuffix(".json") || first.contains("/") { return nil }
+        if FileManager.default.fileExists(atPath: first) || first.lowercased().hasSuffix(".json") || first.contains("/") { return nil }
         guard let guess = Suggestion.closest(to: first, in: subcommands) else { return nil }
         let rest = arguments.dropFirst().joined(separator: " ")
         return "'\(first)' is not an ablate subcommand (nor a spec file); did you mean `\(guess)`? "
