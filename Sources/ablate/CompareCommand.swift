@@ -15,7 +15,7 @@ struct CompareCommand: ParsableCommand {
         discussion: """
         Runs pair up by spec name, config hash and seed; record runs per commit with `ablate run --record-commit`.
 
-        Quality metrics (oIoU, mIoU, Pr@X; higher is better) change when Welch's t-test over seeds gives p < --alpha and the difference is at least --min-effect points; with fewer than 2 seeds on a side they are reported as "insufficient seeds". Params and MACs (total and per component) must match exactly; bigger is a regression. Training s/step and inference ms/image change when their median over seeds moves beyond --timing-threshold; with fewer than 3 seeds on a side they are "insufficient seeds" (one timing is noise).
+        Quality metrics (oIoU, mIoU, Pr@X; higher is better) change when Welch's t-test over seeds gives p < --alpha and the difference is at least --min-effect points; with fewer than 2 seeds on a side they are reported as "insufficient seeds". Params and MACs (total and per component) must match exactly; bigger is a regression. Training s/step and inference ms/image change when their median over seeds moves beyond --timing-threshold; they are decided only from at least 3 samples on a side (training: one per epoch of every seed, from the run's curve; inference: one per seed), else "insufficient seeds".
 
         Exit codes:
           0   no regression
