@@ -15,7 +15,7 @@ struct CompareCommand: ParsableCommand {
         discussion: """
         Runs pair up by spec name, config hash and seed; record runs per commit with `ablate run --record-commit`.
 
-        Quality metrics (oIoU, mIoU, Pr@X; higher is better) change when Welch's t-test over seeds gives p < --alpha and the difference is at least --min-effect points; with fewer than 2 seeds on a side they are reported as "insufficient seeds". Params and MACs (total and per component) must match exactly; bigger is a regression. Training s/step and inference ms/image change when their median over seeds moves beyond --timing-threshold.
+        Quality metrics (oIoU, mIoU, Pr@X; higher is better) change when Welch's t-test over seeds gives p < --alpha and the difference is at least --min-effect points; with fewer than 2 seeds on a side they are reported as "insufficient seeds". Params and MACs (total and per component) must match exactly; bigger is a regression. Training s/step and inference ms/image change when their median over seeds moves beyond --timing-threshold; they are decided only from at least 3 samples on a side (training: one per epoch of every seed, from the run's curve; inference: one per seed), else "insufficient seeds".
 
         Exit codes:
           0   no regression
@@ -37,7 +37,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "The results database.")
     var store: String = ResultStore.defaultPath
 
-    @Option(help: "Split whose metrics are compared.")
+    @Option(help: "Split whose metrics are compared: val or test.")
     var split: String = "test"
 
     @Option(help: ArgumentHelp("Smallest quality change that counts, in percentage points.", valueName: "points"))
@@ -52,6 +52,9 @@ struct CompareCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the markdown summary to this file.", valueName: "file"))
     var output: String?
 
+    @Flag(help: "Print one JSON object (schema in README, \"JSON output\") instead of the text.")
+    var json = false
+
     func validate() throws {
         guard minEffect >= 0 else { throw ValidationError("--min-effect must be at least 0.") }
         guard alpha > 0 && alpha < 1 else { throw ValidationError("--alpha must lie strictly between 0 and 1.") }
@@ -64,15 +67,17 @@ struct CompareCommand: ParsableCommand {
         options.minEffectPoints = minEffect
         options.alpha = alpha
         options.timingThreshold = timingThreshold / 100
-        let result: (text: String, exitCode: Int32)
+        let comparison: Comparison
         do {
-            result = try CompareCommands.compare(base: base, head: head, spec: spec, storePath: store, options: options, output: output)
+            comparison = try CompareCommands.comparison(base: base, head: head, spec: spec, storePath: store, options: options)
         } catch {
             // ArgumentParser would exit 1 on an error, which CI must read as "regression": report it as a usage error.
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             throw ExitCode(64)
         }
-        print(result.text, terminator: "")
-        if result.exitCode != 0 { throw ExitCode(result.exitCode) }
+        let text = ComparisonReport.markdown(comparison)
+        if let output { try CompareCommands.save(text, to: output) }
+        print(json ? JSONDocuments.compare(comparison) : text, terminator: "")
+        if comparison.exitCode != 0 { throw ExitCode(comparison.exitCode) }
     }
 }

@@ -22,6 +22,6 @@ struct ExportNotebookCommand: ParsableCommand {
 
     func run() throws {
         print(try HarnessCommands.exportNotebook(spec: options.spec, overrides: options.overrides, storePath: options.store,
-                                                 resultsRoot: results, outputFolder: out, commit: options.commit), terminator: "")
+                                                 resultsRoot: results, outputFolder: out, commit: try options.commit()), terminator: "")
     }
 }

@@ -18,13 +18,21 @@ struct HistoryCommand: ParsableCommand {
     @Option(help: "Quality metric: oIoU, mIoU, Pr@0.5 … Pr@0.9.")
     var metric: String = "mIoU"
 
-    @Option(help: "Split the metric comes from.")
+    @Option(help: "Split the metric comes from: val or test.")
     var split: String = "test"
 
     @Option(help: "The results database.")
     var store: String = ResultStore.defaultPath
 
+    @Flag(help: "Print one JSON object (schema in README, \"JSON output\") instead of the text.")
+    var json = false
+
     func run() throws {
-        print(try CompareCommands.history(spec: spec, metric: metric, split: split, storePath: store), terminator: "")
+        if json {
+            print(JSONDocuments.history(try CompareCommands.historyTable(spec: spec, metric: metric, split: split, storePath: store)),
+                  terminator: "")
+        } else {
+            print(try CompareCommands.history(spec: spec, metric: metric, split: split, storePath: store), terminator: "")
+        }
     }
 }

@@ -13,8 +13,12 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var options: SpecOptions
 
+    @Flag(help: "Print one JSON object (schema in README, \"JSON output\") instead of the text.")
+    var json = false
+
     func run() throws {
-        print(try HarnessCommands.plan(spec: options.spec, overrides: options.overrides, storePath: options.store, commit: options.commit),
+        print(try HarnessCommands.plan(spec: options.spec, overrides: options.overrides, storePath: options.store, commit: try options.commit(),
+                                       json: json),
               terminator: "")
     }
 }

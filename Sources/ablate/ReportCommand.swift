@@ -16,8 +16,11 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Folder that receives <spec>/table.md and table.csv.")
     var results: String = ResultsFolder.defaultRoot
 
+    @Flag(help: "Print one JSON object (schema in README, \"JSON output\") instead of the text.")
+    var json = false
+
     func run() throws {
         print(try HarnessCommands.report(spec: options.spec, overrides: options.overrides, storePath: options.store,
-                                         resultsRoot: results, commit: options.commit), terminator: "")
+                                         resultsRoot: results, commit: try options.commit(), json: json), terminator: "")
     }
 }

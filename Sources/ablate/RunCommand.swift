@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Experiment
 import RunStore
 import Harness
@@ -23,17 +24,18 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Write the test split's predicted masks as PNGs under Results/<spec>/runs/<run key>/predictions/.")
     var savePredictions = false
 
-    @OptionGroup var recordCommit: RecordCommitOption
-
     func run() throws {
         var runner = AblationRunner(specPath: options.spec)
         runner.overrides = options.overrides
         runner.storePath = options.store
         runner.resultsRoot = results
-        runner.commit = try recordCommit.commit(given: options.commit)
+        runner.commit = try options.commit()
         runner.force = force
         runner.savePredictions = savePredictions
         runner.stopsOnSignals = true
+        // Progress and notes go to stderr, so stdout (the table) can be piped.
+        runner.output = { FileHandle.standardError.write(Data($0.utf8)) }
+        for warning in BuildTree.current().warnings() { runner.output("warning: \(warning)\n") }
         do {
             print(try runner.run(), terminator: "")
         } catch is RunInterrupted {

@@ -48,8 +48,6 @@ struct SubmitCommand: ParsableCommand {
     @Option(help: "Folder of the tables, worker databases (workers/) and Slurm logs (slurm/).")
     var results: String = ResultsFolder.defaultRoot
 
-    @OptionGroup var recordCommit: RecordCommitOption
-
     @Flag(help: "Print the batch script instead of submitting it.")
     var dryRun = false
 
@@ -73,7 +71,7 @@ struct SubmitCommand: ParsableCommand {
         var s = SlurmCommands.Submission(spec: options.spec)
         s.overrides = options.overrides
         s.storePath = options.store
-        s.commit = try recordCommit.commit(given: options.commit)
+        s.commit = try options.commit()
         s.resultsRoot = results
         s.partition = partition
         s.time = time

@@ -1,1 +1,1 @@
-Ablate.main()
+Ablate.mainChecked()

@@ -95,7 +95,8 @@ public struct AblationRunner {
             queue.output = output
             let signals = stopsOnSignals ? SignalInterrupter(raising: interruption) : nil
             defer { signals?.uninstall() }
-            _ = try queue.train(pending, data: data, progress: ProgressReporter(totalRuns: pending.count, epochsPerRun: spec.train.epochs))
+            let progress = ProgressReporter(totalRuns: pending.count, epochsPerRun: spec.train.epochs, output: output)
+            _ = try queue.train(pending, data: data, progress: progress)
         }
         // The report reads the runs just recorded, through the same plan and store.
         return try HarnessCommands.report(plan, store: store, resultsRoot: resultsRoot)

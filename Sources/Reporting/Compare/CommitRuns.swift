@@ -41,6 +41,8 @@ public enum CompareError: Error, Equatable, CustomStringConvertible {
     case sameCommit(String)
     /// `--metric` is not a quality metric.
     case unknownMetric(String)
+    /// `--split` is not a split runs record metrics on.
+    case unknownSplit(String, valid: [String])
 
     public var description: String {
         switch self {
@@ -53,7 +55,11 @@ public enum CompareError: Error, Equatable, CustomStringConvertible {
         case let .sameCommit(sha):
             return "Base and head are the same commit (\(sha.prefix(12))); compare two different commits."
         case let .unknownMetric(name):
-            return "Unknown metric '\(name)'; use one of \(Metric.allCases.map(\.name).joined(separator: ", "))."
+            return "Unknown metric '\(name)'; use one of \(Metric.allCases.map(\.name).joined(separator: ", "))"
+                + (Suggestion.closest(to: name, in: Metric.allCases.map(\.name)).map { " (did you mean \($0)?)" } ?? "") + "."
+        case let .unknownSplit(split, valid):
+            return "Unknown split '\(split)'; runs record metrics on \(valid.joined(separator: " and ")): use --split "
+                + valid.joined(separator: " or --split ") + "."
         }
     }
 }

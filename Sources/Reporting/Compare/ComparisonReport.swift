@@ -19,7 +19,9 @@ public enum ComparisonReport {
         out += "- Quality (split `\(o.split)`, points): Welch's t-test over seeds, changed when p < \(Format.fixed(o.alpha, 3)) "
             + "and |Δ| ≥ \(Format.fixed(o.minEffectPoints, 2)) pt; fewer than 2 seeds on a side is not decided.\n"
         out += "- Costs (params, MACs; total and per component) must match exactly; bigger is a regression.\n"
-        out += "- Timings: median over seeds, changed beyond ±\(Format.fixed(100 * o.timingThreshold, 1))%; slower is a regression.\n"
+        out += "- Timings: median over every epoch (train s/step) or seed (infer ms/image), changed beyond "
+            + "±\(Format.fixed(100 * o.timingThreshold, 1))%; fewer than \(CompareOptions.minimumTimingSamples) samples on a side "
+            + "is not decided; slower is a regression.\n"
         if c.dirtyRuns > 0 {
             out += "- ⚠ \(c.dirtyRuns) of the compared runs were made with uncommitted changes: their commit does not fully describe their code.\n"
         }

@@ -14,6 +14,8 @@ public struct CompareOptions: Equatable, Sendable {
     public var alpha = 0.05
     /// Relative change of a median timing that counts (0.10 = 10%).
     public var timingThreshold = 0.10
+    /// Fewest timing samples (seeds) a side needs before a timing change is decided.
+    public static let minimumTimingSamples = 3
 
     public init() {}
 }
@@ -21,7 +23,7 @@ public struct CompareOptions: Equatable, Sendable {
 /// What a comparison decided about one measure.
 public enum Verdict: String, CaseIterable, Sendable {
     case improved, regressed, unchanged
-    /// Fewer than two seeds on a side: no decision.
+    /// Too few seeds on a side (two for quality, `CompareOptions.minimumTimingSamples` for timings): no decision.
     case insufficientSeeds = "insufficient seeds"
     /// Runs or measures present on one side only.
     case missing
@@ -75,6 +77,9 @@ public enum RunComparer {
         /// The run's seed and per-sample results on the compared split (empty for runs stored before schema v4).
         var seed = 0
         var samples: [SampleResult] = []
+        /// Training seconds per step of each epoch, from the run's curve (the timing repeated inside the run);
+        /// empty when the curve has no training times.
+        var epochSecondsPerStep: [Double] = []
     }
 
     /// The runs of one cell config (spec name + config hash) at each commit, by seed.
@@ -145,7 +150,21 @@ public enum RunComparer {
         var costs: [String: CostRecord] = [:]
         for c in try store.costs(runKey: run.record.runKey) { costs[c.component] = c }
         return Measured(metrics: metrics, costs: costs, seed: run.record.seed,
-                        samples: try store.samples(runKey: run.record.runKey, split: split))
+                        samples: try store.samples(runKey: run.record.runKey, split: split),
+                        epochSecondsPerStep: epochSecondsPerStep(try store.curves(runKey: run.record.runKey)))
+    }
+
+    /// Seconds per step of each epoch: the differences of a curve's cumulative training seconds over the steps
+    /// between its `train` points (the first epoch measured from the run's start).
+    static func epochSecondsPerStep(_ curve: [CurvePoint]) -> [Double] {
+        var out: [Double] = []
+        var previous = (step: 0, seconds: 0.0)
+        for point in curve where point.split == "train" {
+            guard let seconds = point.seconds, point.step > previous.step else { continue }
+            out.append((seconds - previous.seconds) / Double(point.step - previous.step))
+            previous = (point.step, seconds)
+        }
+        return out
     }
 
     static func quality(_ pairs: [(base: Measured, head: Measured)], _ at: (spec: String, cell: String),
@@ -207,15 +226,20 @@ public enum RunComparer {
         return findings
     }
 
-    /// Training s/step and inference ms/image of the `total` row: medians over seeds, relative threshold; lower is better.
+    /// Training s/step and inference ms/image: medians, relative threshold; lower is better. Training time is sampled
+    /// once per epoch of every seed (the run's curve; the `total` cost row's run average when a run has no curve
+    /// times), inference time once per seed. Decided only with at least `CompareOptions.minimumTimingSamples` samples
+    /// on each side (the median of three is robust to one outlier; of one or two it is not, so one noisy
+    /// measurement is never a regression).
     static func timings(_ pairs: [(base: Measured, head: Measured)], _ at: (spec: String, cell: String),
                         _ options: CompareOptions) -> [Finding] {
-        let measures: [(String, KeyPath<CostRecord, Double?>, Int)] = [
-            ("train s/step", \.trainSecondsPerStep, 4), ("infer ms/image", \.inferenceMsPerImage, 2),
-        ]
-        return measures.compactMap { name, value, decimals in
-            let b = pairs.compactMap { $0.base.costs[CostRecord.total]?[keyPath: value] }
-            let h = pairs.compactMap { $0.head.costs[CostRecord.total]?[keyPath: value] }
+        func trainSamples(_ m: Measured) -> [Double] {
+            m.epochSecondsPerStep.isEmpty ? [m.costs[CostRecord.total]?.trainSecondsPerStep].compactMap { $0 } : m.epochSecondsPerStep
+        }
+        func inferSamples(_ m: Measured) -> [Double] { [m.costs[CostRecord.total]?.inferenceMsPerImage].compactMap { $0 } }
+        let measures: [(String, (Measured) -> [Double], Int)] = [("train s/step", trainSamples, 4), ("infer ms/image", inferSamples, 2)]
+        return measures.compactMap { name, samples, decimals in
+            let b = pairs.flatMap { samples($0.base) }, h = pairs.flatMap { samples($0.head) }
             if b.isEmpty && h.isEmpty { return nil }
             let mb = SeedStats.median(b), mh = SeedStats.median(h)
             var f = Finding(spec: at.spec, cell: at.cell, kind: .timing, measure: name, base: Format.fixed(mb, decimals),
@@ -224,7 +248,14 @@ public enum RunComparer {
             guard mb > 0 else { f.verdict = .unchanged; f.evidence = "base median is 0"; return f }
             let relative = (mh - mb) / mb
             f.change = Format.signed(100 * relative, 1) + "%"
-            f.evidence = "median of \(b.count)/\(h.count) seeds, threshold ±\(Format.fixed(100 * options.timingThreshold, 0))%"
+            let needed = CompareOptions.minimumTimingSamples
+            guard b.count >= needed, h.count >= needed else {
+                f.verdict = .insufficientSeeds
+                f.evidence = "\(b.count)/\(h.count) timing samples; need \(needed) on each side"
+                return f
+            }
+            let unit = b.count == pairs.count && h.count == pairs.count ? "seeds" : "epoch timings over \(pairs.count) seed pair\(pairs.count == 1 ? "" : "s")"
+            f.evidence = "median of \(b.count)/\(h.count) \(unit), threshold ±\(Format.fixed(100 * options.timingThreshold, 0))%"
             f.verdict = relative > options.timingThreshold ? .regressed : relative < -options.timingThreshold ? .improved : .unchanged
             return f
         }

@@ -49,12 +49,13 @@ public enum MarkdownReport {
                 + "mean ± sample std over seeds; Δ \(table.primary.name) in points vs the baseline with its \(PairedDeltas.method); "
                 + "P(Δ>0) the share of resamples where the variant beats the baseline (rows without per-sample results fall back to "
                 + "the 2-standard-error rule: ~ within noise, † a single seed); best mean per column in bold (highest quality, "
-                + "lowest cost). Params and GMACs of one forward pass at batch 1 and the evaluation resolution (FLOPs = 2 × MACs)."
+                + "lowest cost; a timing only when it beats every other row beyond 2 standard errors of seed noise). Params and GMACs of one forward pass at batch 1 and the evaluation resolution (FLOPs = 2 × MACs)."
         }
         return "Metrics in percent on the \(table.split) split (checkpoint: \(table.checkpoint), chosen on val), "
             + "mean ± sample std over seeds; Δ \(table.primary.name) in points vs the baseline "
             + "(~ within 2 standard errors of seed noise, † a single seed: neither is evidence of a difference); "
-            + "best mean per column in bold (highest quality, lowest cost). Params and GMACs of one forward pass "
+            + "best mean per column in bold (highest quality, lowest cost; a timing only when it beats every other row beyond "
+            + "2 standard errors of seed noise). Params and GMACs of one forward pass "
             + "at batch 1 and the evaluation resolution (FLOPs = 2 × MACs)."
     }
 

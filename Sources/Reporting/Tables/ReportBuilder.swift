@@ -18,8 +18,8 @@ public enum ReportBuilder {
         columns += [
             ReportColumn(id: "params", title: "Params (M)", polarity: .lowerIsBetter, decimals: 2, showsSpread: false),
             ReportColumn(id: "gmacs", title: "GMACs", polarity: .lowerIsBetter, decimals: 3, showsSpread: false),
-            ReportColumn(id: "trainSecondsPerEpoch", title: "Train s/epoch", polarity: .lowerIsBetter, decimals: 1),
-            ReportColumn(id: "inferenceMs", title: "Infer ms/image", polarity: .lowerIsBetter, decimals: 2),
+            ReportColumn(id: "trainSecondsPerEpoch", title: "Train s/epoch", polarity: .lowerIsBetter, decimals: 1, bestNeedsEvidence: true),
+            ReportColumn(id: "inferenceMs", title: "Infer ms/image", polarity: .lowerIsBetter, decimals: 2, bestNeedsEvidence: true),
         ]
         let statuses = try store.statuses(of: plan.runs.map(\.runKey))
         var rows: [ReportRow] = []

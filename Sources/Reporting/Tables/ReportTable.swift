@@ -24,6 +24,9 @@ public struct ReportColumn: Equatable, Sendable {
     public var decimals: Int
     /// Whether cells show `± std` (not for deterministic costs such as parameter counts).
     public var showsSpread: Bool = true
+    /// Whether the best mark needs evidence that the value is not noise (timings): the best mean must differ from
+    /// every other row's beyond seed noise (`DeltaEvidence.beyondNoise`, so at least two seeds on each side).
+    public var bestNeedsEvidence: Bool = false
 }
 
 /// Summary of one column for one variant over its seeds.
@@ -121,7 +124,8 @@ public struct ReportTable: Equatable, Sendable {
     public var hasPairedDeltas: Bool { rows.contains { !$0.paired.isEmpty || !$0.intervals.isEmpty } }
 
     /// Row indices holding the best mean of `column` at the displayed precision (ties all count); empty for
-    /// unranked columns, when fewer than two rows have a value, or when every row ties.
+    /// unranked columns, when fewer than two rows have a value, or when every row ties. A column whose best needs
+    /// evidence (`bestNeedsEvidence`) marks a row only when it beats every other row beyond seed noise.
     public func best(_ column: ReportColumn) -> Set<Int> {
         let means = rows.enumerated().compactMap { i, r in r.cells[column.id]?.mean.map { (i, $0) } }
         guard means.count >= 2 else { return [] }
@@ -133,9 +137,17 @@ public struct ReportTable: Equatable, Sendable {
         case .lowerIsBetter: target = rounded.map(\.1).min()!
         case .unranked: return []
         }
-        let winners = rounded.filter { $0.1 == target }.map(\.0)
+        var winners = rounded.filter { $0.1 == target }.map(\.0)
         // A column where every row ties has no best value worth marking.
-        return winners.count == rounded.count ? [] : Set(winners)
+        if winners.count == rounded.count { return [] }
+        if column.bestNeedsEvidence {
+            winners = winners.filter { w in
+                means.allSatisfy { other in
+                    other.0 == w || DeltaEvidence.classify(rows[w].cells[column.id]!, rows[other.0].cells[column.id]!) == .beyondNoise
+                }
+            }
+        }
+        return Set(winners)
     }
 
     /// The text of a cell: `71.23 ± 0.45` (`71.23` for a single seed), signed for Δ, "—" without data. A Δ cell

@@ -11,14 +11,6 @@ struct EnvironmentTests {
         #expect(RunEnvironment.run(["true"]) == nil)
         #expect(RunEnvironment.run(["true"], keepEmpty: true) == "")
     }
-
-    @Test func outsideARepositoryThereIsNoCommit() throws {
-        let dir = try TempDir()
-        defer { dir.remove() }
-        let env = RunEnvironment.current(directory: dir.path)
-        #expect(env.commit == nil && env.dirty == nil)
-        #expect(env.cores == ProcessInfo.processInfo.activeProcessorCount)
-    }
 }
 
 /// Every spec shipped in `Ablations/` must validate (an empty folder passes).
