@@ -227,16 +227,14 @@ def relative_index(win, table_window):
 
 
 def shift_mask(hp, wp, win, shift, dtype):
-    """The official SW-MSA mask [nW, N, N]: 0 within a region, -100 across."""
-    img = torch.zeros(1, hp, wp, 1, dtype=dtype)
-    cnt = 0
-    for hs in (slice(0, -win), slice(-win, -shift), slice(-shift, None)):
-        for ws in (slice(0, -win), slice(-win, -shift), slice(-shift, None)):
-            img[:, hs, ws, :] = cnt
-            cnt += 1
-    windows = partition(img, win).view(-1, win * win)
-    diff = windows.unsqueeze(1) - windows.unsqueeze(2)
-    return diff.masked_fill(diff != 0, -100.0).masked_fill(diff == 0, 0.0)
+    """The official SW-MSA mask [nW, N, N]: after the cyclic shift a map splits into 3 x 3 regions (rows below
+    hp - win, below hp - shift, the rest; likewise columns); pixels of different regions get -100, others 0."""
+    def region(i, extent):
+        return torch.where(i < extent - win, 0, torch.where(i < extent - shift, 1, 2))
+    ids = 3 * region(torch.arange(hp), hp)[:, None] + region(torch.arange(wp), wp)[None, :]     # [hp, wp]
+    windows = partition(ids.view(1, hp, wp, 1), win).reshape(-1, win * win)                     # [nW, N]
+    same = windows.unsqueeze(2) == windows.unsqueeze(1)
+    return torch.where(same, 0.0, -100.0).to(dtype)
 
 
 def partition(x, win):
