@@ -59,8 +59,10 @@ struct ParityTests {
 
     // MARK: The comparison
 
-    /// Largest error relative to the reference tensor's scale, `max |ours − ref| / max |ref|`.
+    /// Largest error relative to the reference tensor's scale, `max |ours − ref| / max |ref|` (infinite when the
+    /// shapes differ).
     static func relativeError(_ ours: Tensor, _ reference: Tensor) -> Float {
+        guard ours.shape == reference.shape else { return .infinity }
         let scale = reference.scalars.map { Swift.abs($0) }.max() ?? 0
         let worst = zip(ours.scalars, reference.scalars).map { Swift.abs($0 - $1) }.max() ?? 0
         return worst / Swift.max(scale, .leastNormalMagnitude)
