@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(name: "ablate", dependencies: [
             "Harness", "Experiment", "RunStore", "Reporting", "Runner", "Cluster", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "ablate-bench", dependencies: ["TensorEngine", "NN", "RRSISData", "RRSISModels", "Declarations", "Harness", "Experiment", "Runner", "CKernels"],
+        .executableTarget(name: "ablate-bench", dependencies: ["TensorEngine", "NN", "RRSISData", "RRSISModels", "Declarations", "Harness", "Experiment", "Runner", "RunStore", "CKernels"],
                           swiftSettings: optimisedSwift),
 
         // Test-only helpers: the finite-difference gradient checker, fixtures.
