@@ -13,7 +13,8 @@ struct Ablate: ParsableCommand {
         commandName: "ablate",
         abstract: "Plan, run and report referring remote-sensing segmentation ablations.",
         subcommands: [RunCommand.self, ListCommand.self, PlanCommand.self, ReportCommand.self, CompareCommand.self, HistoryCommand.self,
-                      SubmitCommand.self, RunTaskCommand.self, MergeCommand.self, ExportNotebookCommand.self],
+                      SubmitCommand.self, RunTaskCommand.self, MergeCommand.self, ExportNotebookCommand.self,
+                      DashboardCommand.self],
         defaultSubcommand: RunCommand.self)
 }
 
