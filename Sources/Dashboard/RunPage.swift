@@ -46,8 +46,10 @@ struct RunPage {
         if let figure = curvesFigure { body += "<h2>Curves</h2>\n" + HTML.figure(figure.svgSurface().element, caption: "Per-epoch training loss and validation mIoU.") }
         let whole = metrics.filter { $0.tag == nil }
         if !whole.isEmpty {
-            body += "<h2>Metrics</h2>\n" + HTML.table(header: ["Split", "Metric", "Value (%)"],
-                                                      text: whole.map { [$0.split, $0.name, Format.fixed(100 * $0.value, 2)] })
+            // Quality metrics are stored as fractions and shown in percent; other values (the selected epoch) as stored.
+            body += "<h2>Metrics</h2>\n" + HTML.table(header: ["Split", "Metric", "Value"], text: whole.map { m in
+                [m.split, m.name, Metric(rawValue: m.name) == nil ? Format.fixed(m.value, 0) : Format.fixed(100 * m.value, 2) + " %"]
+            })
         }
         if !costs.isEmpty {
             body += "<h2>Costs</h2>\n" + HTML.table(header: ["Component", "Params", "MACs", "Train s/step", "Train s/epoch", "Infer ms/image", "Peak memory (MB)"],

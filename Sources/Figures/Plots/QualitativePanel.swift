@@ -48,6 +48,8 @@ public struct QualitativePanel: Sendable {
     /// Sizes of the panel's parts, shared by `size` and `draw`.
     struct Layout {
         var width: Int
+        /// The title wrapped to the panel's width (one line unless the panel is narrower than its title).
+        var titleLines: [String]
         var headers: [[String]]
         var headerHeight: Int
         var noteLines: [String]
@@ -65,10 +67,11 @@ public struct QualitativePanel: Sendable {
         let noteLines = note.map { BitmapFont.wrap($0, maxWidth: width - 2 * m, scale: s.textScale) } ?? []
         let captions = samples.map { BitmapFont.wrap("\"\($0.expression)\"", maxWidth: width - 2 * m, scale: s.textScale) }
         let labelHeight = s.gap + s.textHeight
-        return Layout(width: width, headers: headers, headerHeight: (headers.map(\.count).max() ?? 1) * (s.textHeight + 4),
+        let titleLines = BitmapFont.wrap(title, maxWidth: width - 2 * m, scale: s.titleScale)
+        return Layout(width: width, titleLines: titleLines, headers: headers, headerHeight: (headers.map(\.count).max() ?? 1) * (s.textHeight + 4),
                       noteLines: noteLines, captions: captions,
                       rowHeights: captions.map { side + labelHeight + s.gap + $0.count * (s.textHeight + 4) + 2 * s.gap },
-                      top: m + BitmapFont.size * s.titleScale + s.gap + noteLines.count * (s.textHeight + 4) + 2 * s.gap)
+                      top: m + titleLines.count * BitmapFont.size * s.titleScale + s.gap + noteLines.count * (s.textHeight + 4) + 2 * s.gap)
     }
 
     static let columnGap = 12
@@ -80,8 +83,10 @@ extension QualitativePanel: Drawing {
     /// Title and note, column headers, then one row per sample.
     public func draw<S: DrawingSurface>(on canvas: inout S) {
         let s = ChartStyle.self, m = Figure.margin, side = self.side, l = layout
-        let titleHeight = BitmapFont.size * s.titleScale, labelHeight = s.gap + s.textHeight
-        canvas.text(title, x: l.width / 2, y: m, .ink, scale: s.titleScale, align: .center)
+        let titleHeight = l.titleLines.count * BitmapFont.size * s.titleScale, labelHeight = s.gap + s.textHeight
+        for (k, line) in l.titleLines.enumerated() {
+            canvas.text(line, x: l.width / 2, y: m + k * BitmapFont.size * s.titleScale, .ink, scale: s.titleScale, align: .center)
+        }
         for (k, line) in l.noteLines.enumerated() {
             canvas.text(line, x: l.width / 2, y: m + titleHeight + s.gap + k * (s.textHeight + 4), .mutedInk, scale: s.textScale, align: .center)
         }

@@ -141,5 +141,13 @@ struct SVGTests {
             return canvas[x0 + x, y0 + y] == RGB(cell.pixels[i], cell.pixels[i + 1], cell.pixels[i + 2])
         } })
         #expect(Set(elements.filter { $0.name == "text" }.map(\.text)).isSuperset(of: ["q", "Image", "Ground truth", "FIAM", "IoU 50.0", "\"the ship\""]))
+
+        // A title wider than the panel (3 × 128 + 2 × 12 + 2 × 24 = 456 px; 24 px per character) wraps instead of being cut.
+        var narrow = panel
+        narrow.side = 128
+        narrow.title = "FIAM w/o spatial, seed 0"
+        #expect(narrow.layout.titleLines == ["FIAM w/o spatial,", "seed 0"])
+        // Its one row is 64 px shorter (128-px cells), the "Ground truth" header takes two 20-px lines, the title two 24-px lines.
+        #expect(narrow.size.height == panel.size.height - 64 + 20 + 24)
     }
 }
