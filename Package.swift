@@ -51,6 +51,8 @@ let package = Package(
         .target(name: "Reporting", dependencies: ["Experiment", "Statistics", "RunStore", "Declarations", .product(name: "GRDB", package: "GRDB.swift")]),
         // Figures (a small rasteriser with its own font) and the notebook.
         .target(name: "Figures", dependencies: ["Experiment", "Statistics", "RunStore", "Reporting", "Declarations", "RRSISData"]),
+        // `ablate dashboard`: a static offline site (paper tables, metric histories across commits, runs, benchmarks).
+        .target(name: "Dashboard", dependencies: ["Experiment", "Statistics", "RunStore", "Runner", "Reporting", "Figures", "Declarations", "RRSISData"]),
         // Slurm job arrays: array tasks, worker databases and their merge.
         .target(name: "Cluster", dependencies: ["Experiment", "RunStore", "Runner", "Declarations", "NN", .product(name: "GRDB", package: "GRDB.swift")]),
         // What the `ablate` subcommands do: the run -> record -> report flow, plan, report, submit, merge.
@@ -59,9 +61,9 @@ let package = Package(
             "Declarations", "RRSISModels", "RRSISData", "NN",
         ]),
         .executableTarget(name: "ablate", dependencies: [
-            "Harness", "Experiment", "RunStore", "Reporting", "Runner", "Cluster", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Harness", "Experiment", "RunStore", "Reporting", "Runner", "Cluster", "Dashboard", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "ablate-bench", dependencies: ["TensorEngine", "NN", "RRSISData", "RRSISModels", "Declarations", "Harness", "Experiment", "Runner", "CKernels"],
+        .executableTarget(name: "ablate-bench", dependencies: ["TensorEngine", "NN", "RRSISData", "RRSISModels", "Declarations", "Harness", "Experiment", "Runner", "RunStore", "CKernels"],
                           swiftSettings: optimisedSwift),
 
         // Test-only helpers: the finite-difference gradient checker, fixtures.
@@ -74,7 +76,7 @@ let package = Package(
         .testTarget(name: "RRSISModelsTests", dependencies: ["RRSISModels", "Declarations", "TestSupport"],
                     exclude: ["Parity/Fixtures", "Parity/parity.py"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Experiment", "Statistics", "RunStore", "Runner", "Reporting", "Figures",
-                                                  "Cluster", "Declarations", "RRSISModels", "TestSupport"], exclude: ["Golden", "Specs", "Stats/bootstrap_reference.py"]),
+                                                  "Cluster", "Dashboard", "Declarations", "RRSISModels", "TestSupport"], exclude: ["Golden", "Specs", "Stats/bootstrap_reference.py"]),
     ],
     swiftLanguageModes: [.v5]
 )

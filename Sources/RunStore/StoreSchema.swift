@@ -30,6 +30,7 @@ import Statistics
 ///
 /// - `sample_results` (v4): per-sample intersection, union, IoU and tags of every evaluated run and split;
 ///   see `StoreSamples`.
+/// - `benchmarks` (v5): figures recorded by `ablate-bench --record`; see `StoreBenchmarks`.
 ///
 /// Child rows reference `runs` with ON DELETE CASCADE, so restarting a run clears its old curves and results.
 enum StoreSchema {
@@ -119,6 +120,7 @@ enum StoreSchema {
             }
         }
         m.registerMigration(StoreSamples.migrationName) { db in try StoreSamples.migrate(db) }
+        m.registerMigration(StoreBenchmarks.migrationName) { db in try StoreBenchmarks.migrate(db) }
         return m
     }
 }

@@ -27,7 +27,7 @@ enum ConvBench {
             report.add("\(s.batch)×\(s.cin)→\(s.cout)×\(s.size)²", fmt(2 * macs / tFwd / 1e9), fmt(6 * macs / tStep / 1e9),
                        fmt(6 * macs / tGemm / 1e9), fmt(tGemm / tStep, 2))
         }
-        print(report.render())
+        report.publish()
         debugReleaseRatio()
     }
 
@@ -89,6 +89,6 @@ enum ConvBench {
         var report = Report(title: "Debug vs release build (conv 16×32→32×32², fwd+bwd)", header: ["build", "ms", "ratio"])
         report.add("release", fmt(release, 2), "1.00")
         report.add("debug (what `swift run` builds)", fmt(mine, 2), fmt(mine / release, 2))
-        print(report.render())
+        report.publish()
     }
 }

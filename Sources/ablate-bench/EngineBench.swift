@@ -38,7 +38,7 @@ enum EngineBench {
             if m == k && k == n { raw[n] = flops / tRaw / 1e9 }
             report.add("\(m)×\(k)×\(n)", fmt(flops / tRaw / 1e9), fmt(flops / tEngine / 1e9), fmt(tRaw / tEngine, 2))
         }
-        print(report.render())
+        report.publish()
         return { raw[$0] ?? raw[1024]! }
     }
 
@@ -64,7 +64,7 @@ enum EngineBench {
             let gbs = traffic * bytes / t / 1e9
             report.add(name, fmt(gbs), fmt(gbs / copyGBs, 2))
         }
-        print(report.render())
+        report.publish()
     }
 
     /// exp, sigmoid and GELU in elements per second against scalar `expf`.
@@ -89,7 +89,7 @@ enum EngineBench {
         let tOne = Timing.median(repeats: 7) { _ = exp(x) }
         Parallel.workers = saved
         report.add("exp, 1 core", fmt(Double(n) / tOne / 1e9, 2), fmt(tScalar / tOne, 1))
-        print(report.render())
+        report.publish()
     }
 
     /// Peak memory of one forward+backward, and resident growth over 1,000 training steps.
@@ -120,6 +120,6 @@ enum EngineBench {
         report.add("resident before / after 1,000 steps", "\(rss0 / 1_048_576) MiB / \(rss1 / 1_048_576) MiB")
         report.add("growth over 1,000 steps", "\((rss1 - rss0) / 1024) KiB")
         report.add("process peak resident (VmHWM)", "\(Timing.peakResidentBytes() / 1_048_576) MiB")
-        print(report.render())
+        report.publish()
     }
 }

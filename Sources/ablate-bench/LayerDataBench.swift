@@ -12,7 +12,7 @@ enum LayerDataBench {
             report.add(t.name, fmt(t.seconds * 1e3, 2), fmt(t.forwardSeconds * 1e3, 2), fmt(t.gemmSeconds * 1e3, 2),
                        fmt(100 * t.gemmFraction) + "%")
         }
-        print(report.render())
+        report.publish()
     }
 
     static func data() throws {
@@ -24,6 +24,6 @@ enum LayerDataBench {
             report.add(name, fmt(r[key] ?? 0, 0))
         }
         report.add("one batch of 16 (ms)", fmt(r["batch_ms"] ?? 0, 3))
-        print(report.render())
+        report.publish()
     }
 }

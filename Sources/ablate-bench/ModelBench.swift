@@ -55,7 +55,7 @@ enum ModelBench {
                        fmt(Timing.medianOf(steps) * 1000), fmt(infer * 1000 / Double(batch), 2),
                        fmt(Timing.medianOf(pairs.map(\.sgemm)) / 1e9), fmt(100 * mfu) + "%")
         }
-        print(report.render())
+        report.publish()
         let sorted = references.sorted()
         print("\nsgemm reference over the run: min \(fmt(sorted.first! / 1e9)), median \(fmt(Timing.medianOf(sorted) / 1e9)), "
               + "max \(fmt(sorted.last! / 1e9)) GFLOPS; MFU and step time are medians of 7 paired measurements.")
@@ -93,7 +93,7 @@ enum ModelBench {
                        fmt(100 * sum / total) + "%", String(entry.forwardCalls / steps))
         }
         report.add("optimizer step + zeroGrad", "", "", perStep(optimizerSeconds), fmt(100 * optimizerSeconds / total) + "%", "1")
-        print(report.render())
+        report.publish()
     }
 
     struct ProfileArgumentError: Error, CustomStringConvertible {

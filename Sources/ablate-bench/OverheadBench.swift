@@ -33,6 +33,6 @@ enum OverheadBench {
             } / Double(calls)
             report.add(name, fmt(noGrad * 1e6, 2), fmt(graph * 1e6, 2), fmt(both * 1e6, 2))
         }
-        print(report.render())
+        report.publish()
     }
 }

@@ -1,9 +1,23 @@
 import Foundation
+import RunStore
 
-// `swift run ablate-bench [engine|layers|data|model [SPEC] [--profile [VARIANT]] [--steps N]|overhead|conv-step]` — benchmarks, never unit tests (the machine is noisy:
-// every figure here is a median, and targets are ratios measured in the same run).
-let arguments = Array(CommandLine.arguments.dropFirst())
-switch arguments.first ?? "engine" {
+// `swift run ablate-bench [engine|layers|data|model [SPEC] [--profile [VARIANT]] [--steps N]|overhead|conv-step] [--record [--store PATH]]`
+// — benchmarks, never unit tests (the machine is noisy: every figure here is a median, and targets are ratios measured
+// in the same run). `--record` also writes every printed figure into the store's `benchmarks` table, with the commit.
+var arguments = Array(CommandLine.arguments.dropFirst())
+let recording = arguments.contains("--record")
+arguments.removeAll { $0 == "--record" }
+var storePath = ResultStore.defaultPath
+if let i = arguments.firstIndex(of: "--store") {
+    guard recording, i + 1 < arguments.count, !arguments[i + 1].hasPrefix("--") else {
+        FileHandle.standardError.write("ablate-bench: --store PATH goes with --record (where to record the figures); found \(arguments.suffix(from: i).joined(separator: " ")).\n".data(using: .utf8)!)
+        exit(64)
+    }
+    storePath = arguments[i + 1]
+    arguments.removeSubrange(i...(i + 1))
+}
+let suite = arguments.first ?? "engine"
+switch suite {
 case "engine":
     EngineBench.run()
 case "model":
@@ -44,4 +58,14 @@ case "conv-step":
 case let other:
     FileHandle.standardError.write("ablate-bench: unknown benchmark '\(other)'. Available: engine, layers, data, model [SPEC] [--profile [VARIANT]] [--steps N], overhead, conv-step\n".data(using: .utf8)!)
     exit(2)
+}
+
+if recording {
+    do {
+        let count = try Recorder.save(suite: suite, storePath: storePath)
+        print("recorded \(count) figures of '\(suite)' into \(storePath) (table benchmarks)")
+    } catch {
+        FileHandle.standardError.write("ablate-bench: the figures above were not recorded into \(storePath): \(error)\n".data(using: .utf8)!)
+        exit(1)
+    }
 }

@@ -34,7 +34,15 @@ public enum ChartStyle {
 /// Something a `Figure` lays out in a cell of its grid.
 public protocol ChartPanel: Sendable {
     /// Draws the panel (title, axes, data) inside `rect`.
-    func draw(on canvas: inout Canvas, in rect: PlotRect)
+    func draw<S: DrawingSurface>(on canvas: inout S, in rect: PlotRect)
+    /// The least height the panel needs at `width` (e.g. for rotated category labels); a figure's row is at
+    /// least this tall.
+    func minimumHeight(width: Int) -> Int
+}
+
+extension ChartPanel {
+    /// No minimum: the figure's row height.
+    public func minimumHeight(width: Int) -> Int { 0 }
 }
 
 /// A panel's y axis and plotting area: the inner rectangle left after the panel title, the y tick labels and
@@ -62,7 +70,7 @@ struct YAxisFrame {
     }
 
     /// Panel title above the plot, horizontal grid lines and y tick labels, and the y title turned upright.
-    func drawBackground(on canvas: inout Canvas, outer: PlotRect, title: String, yLabel: String) {
+    func drawBackground<S: DrawingSurface>(on canvas: inout S, outer: PlotRect, title: String, yLabel: String) {
         let s = ChartStyle.self
         canvas.text(title, x: plot.x + plot.width / 2, y: outer.y + s.gap, .ink, scale: s.textScale, align: .center)
         for v in ticks.values {
@@ -75,7 +83,7 @@ struct YAxisFrame {
     }
 
     /// The left and bottom axis lines (drawn last, over the data).
-    func drawAxes(on canvas: inout Canvas) {
+    func drawAxes<S: DrawingSurface>(on canvas: inout S) {
         let t = ChartStyle.axisThickness
         canvas.fillRect(x: plot.x - t, y: plot.y, width: t, height: plot.height + t, .ink)
         canvas.fillRect(x: plot.x - t, y: plot.maxY, width: plot.width + t, height: t, .ink)

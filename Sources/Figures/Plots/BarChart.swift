@@ -50,36 +50,67 @@ public struct BarChart: ChartPanel {
         return NiceTicks(low: Swift.min(0, bottoms.min() ?? 0), high: Swift.max(top, 1e-9), count: 6)
     }
 
-    /// Group labels wrapped to a group's width: at the normal text scale if no word has to be cut, else at scale 1.
-    func groupLabels(groupWidth: Int) -> (lines: [[String]], scale: Int) {
-        let s = ChartStyle.textScale
-        let fits = groups.allSatisfy { g in g.split(separator: " ").allSatisfy { BitmapFont.width(String($0), scale: s) <= groupWidth } }
-        let scale = fits ? s : 1
-        return (groups.map { BitmapFont.wrap($0, maxWidth: groupWidth, scale: scale) }, scale)
+    /// Group labels as drawn under the axis: wrapped horizontally at the normal text scale when every word fits a
+    /// group's width; otherwise turned upright (read bottom to top) at the same scale, each label wrapped into as
+    /// many side-by-side lines as the group's width holds, so long category names stay readable, never shrunk or cut.
+    struct GroupLabels {
+        var lines: [[String]]
+        var scale: Int
+        var upright: Bool
+        /// Pixels from one line to the next (across the group when upright).
+        var lineHeight: Int { BitmapFont.size * scale + 4 }
+        /// The labels' extent below the ticks: stacked lines, or the longest upright line.
+        var extent: Int {
+            upright ? lines.flatMap { $0 }.map { BitmapFont.width($0, scale: scale) }.max() ?? 0 : (lines.map(\.count).max() ?? 1) * lineHeight
+        }
     }
 
-    public func draw(on canvas: inout Canvas, in outer: PlotRect) {
+    func groupLabels(groupWidth: Int) -> GroupLabels {
+        let s = ChartStyle.textScale
+        let fits = groups.allSatisfy { g in g.split(separator: " ").allSatisfy { BitmapFont.width(String($0), scale: s) <= groupWidth } }
+        if fits { return GroupLabels(lines: groups.map { BitmapFont.wrap($0, maxWidth: groupWidth, scale: s) }, scale: s, upright: false) }
+        let maxLines = Swift.max(groupWidth / (BitmapFont.size * s + 4), 1)
+        let longestWord = groups.flatMap { $0.split(separator: " ") }.map { BitmapFont.width(String($0), scale: s) }.max() ?? 0
+        var length = longestWord
+        while true {
+            let lines = groups.map { BitmapFont.wrap($0, maxWidth: length, scale: s) }
+            if lines.allSatisfy({ $0.count <= maxLines }) { return GroupLabels(lines: lines, scale: s, upright: true) }
+            length += BitmapFont.size * s
+        }
+    }
+
+    /// Space under the plot: ticks, the labels and a gap.
+    func bottomSpace(_ labels: GroupLabels) -> Int { ChartStyle.tickLength + ChartStyle.gap + labels.extent + ChartStyle.gap }
+
+    /// With upright labels, room for them under a plot at least `minimumPlotHeight` tall.
+    public func minimumHeight(width: Int) -> Int {
+        let frame = YAxisFrame(outer: PlotRect(x: 0, y: 0, width: width, height: 0), title: title, yLabel: yLabel, ticks: yTicks, bottomSpace: 0)
+        let labels = groupLabels(groupWidth: frame.plot.width / Swift.max(groups.count, 1) - ChartStyle.gap)
+        guard labels.upright else { return 0 }
+        return frame.plot.y + Self.minimumPlotHeight + bottomSpace(labels)
+    }
+
+    /// The least plot height when labels are upright, pixels.
+    static let minimumPlotHeight = 280
+
+    public func draw<S: DrawingSurface>(on canvas: inout S, in outer: PlotRect) {
         let s = ChartStyle.self
         let ticks = yTicks
         // The label layout depends on the plot width, which depends only on the y labels: lay out with a guess
         // of the bottom space, then again with the real one.
         var frame = YAxisFrame(outer: outer, title: title, yLabel: yLabel, ticks: ticks, bottomSpace: 0)
         let groupWidth = frame.plot.width / Swift.max(groups.count, 1)
-        let (labels, labelScale) = groupLabels(groupWidth: groupWidth - s.gap)
-        let lineHeight = BitmapFont.size * labelScale + 4
-        let bottom = s.tickLength + s.gap + (labels.map(\.count).max() ?? 1) * lineHeight + s.gap
-        frame = YAxisFrame(outer: outer, title: title, yLabel: yLabel, ticks: ticks, bottomSpace: bottom)
+        let labels = groupLabels(groupWidth: groupWidth - s.gap)
+        frame = YAxisFrame(outer: outer, title: title, yLabel: yLabel, ticks: ticks, bottomSpace: bottomSpace(labels))
         let plot = frame.plot
 
         frame.drawBackground(on: &canvas, outer: outer, title: title, yLabel: yLabel)
         let slot = Double(plot.width) / Double(Swift.max(groups.count, 1))
         let barWidth = Swift.max(Int(slot * 0.8 / Double(Swift.max(series.count, 1))), 1)
         let zero = frame.py(0)
-        for (g, lines) in labels.enumerated() {
+        for (g, lines) in labels.lines.enumerated() {
             let centre = Int((Double(plot.x) + (Double(g) + 0.5) * slot).rounded())
-            for (k, line) in lines.enumerated() {
-                canvas.text(line, x: centre, y: plot.maxY + s.tickLength + s.gap + k * lineHeight, .ink, scale: labelScale, align: .center)
-            }
+            drawLabel(lines, labels, centre: centre, top: plot.maxY + s.tickLength + s.gap, on: &canvas)
             let first = centre - barWidth * series.count / 2
             for (k, bar) in series.enumerated() {
                 guard g < bar.values.count, let v = bar.values[g] else { continue }
@@ -104,5 +135,17 @@ public struct BarChart: ChartPanel {
             }
         }
         frame.drawAxes(on: &canvas)
+    }
+
+    /// One group's label: lines stacked under `top`, or upright lines side by side whose ends align at `top`.
+    func drawLabel<S: DrawingSurface>(_ lines: [String], _ labels: GroupLabels, centre: Int, top: Int, on canvas: inout S) {
+        for (k, line) in lines.enumerated() {
+            if labels.upright {
+                let x = centre - (lines.count - 1) * labels.lineHeight / 2 + k * labels.lineHeight
+                canvas.verticalText(line, x: x, y: top, .ink, scale: labels.scale, align: .trailing)
+            } else {
+                canvas.text(line, x: centre, y: top + k * labels.lineHeight, .ink, scale: labels.scale, align: .center)
+            }
+        }
     }
 }

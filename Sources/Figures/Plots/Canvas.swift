@@ -45,10 +45,10 @@ public enum Palette {
     public static func colour(_ index: Int) -> RGB { colours[((index % colours.count) + colours.count) % colours.count] }
 }
 
-/// A raster RGB image to draw charts on: rectangles, thick lines, filled polygons with opacity, text in
-/// `BitmapFont`, and scaled images. Coordinates are pixels, x to the right and y down; a pixel `(x, y)` covers
+/// The raster `DrawingSurface`: an RGB image to draw charts on (rectangles, thick lines, filled polygons with
+/// opacity, text in `BitmapFont`, scaled images). Coordinates are pixels, x to the right and y down; a pixel `(x, y)` covers
 /// `[x, x+1) × [y, y+1)`, so its centre is `(x + 0.5, y + 0.5)`. Drawing outside the canvas is clipped.
-public struct Canvas: Sendable {
+public struct Canvas: DrawingSurface, Sendable {
     public let width: Int
     public let height: Int
     /// Row-major RGB samples, `(y * width + x) * 3 + channel`.
@@ -77,26 +77,24 @@ public struct Canvas: Sendable {
         pixels[i] = c.r; pixels[i + 1] = c.g; pixels[i + 2] = c.b
     }
 
-    /// Fills the pixels `x ..< x + width`, `y ..< y + height`.
-    public mutating func fillRect(x: Int, y: Int, width w: Int, height h: Int, _ colour: RGB, alpha: Double = 1) {
-        let x0 = Swift.max(x, 0), x1 = Swift.min(x + w, width), y0 = Swift.max(y, 0), y1 = Swift.min(y + h, height)
+    /// Fills the pixels of `rect` (clipped), blending at opacity `alpha`.
+    public mutating func fill(_ rect: PlotRect, _ colour: RGB, alpha: Double) {
+        let x0 = Swift.max(rect.x, 0), x1 = Swift.min(rect.maxX, width), y0 = Swift.max(rect.y, 0), y1 = Swift.min(rect.maxY, height)
         guard x0 < x1, y0 < y1 else { return }
         for py in y0..<y1 {
             for px in x0..<x1 { blend(x: px, y: py, colour, alpha: alpha) }
         }
     }
 
-    /// A one-pixel outline of the rectangle `x ..< x + width`, `y ..< y + height`, `thickness` pixels inwards.
-    public mutating func strokeRect(x: Int, y: Int, width w: Int, height h: Int, _ colour: RGB, thickness t: Int = 1) {
-        fillRect(x: x, y: y, width: w, height: t, colour)
-        fillRect(x: x, y: y + h - t, width: w, height: t, colour)
-        fillRect(x: x, y: y, width: t, height: h, colour)
-        fillRect(x: x + w - t, y: y, width: t, height: h, colour)
+    /// Each segment as `rasterLine`; a single point is a zero-length line (a dot).
+    public mutating func stroke(_ points: [SurfacePoint], _ colour: RGB, thickness: Int) {
+        if points.count == 1 { rasterLine(from: points[0], to: points[0], colour, thickness: thickness) }
+        for (a, b) in zip(points, points.dropFirst()) { rasterLine(from: a, to: b, colour, thickness: thickness) }
     }
 
-    /// A straight line of `thickness` pixels between two points (pixel-centre coordinates), with round ends:
-    /// a `thickness`-wide square stamped at every step of a DDA walk, so that joined segments leave no gaps.
-    public mutating func line(from a: (x: Double, y: Double), to b: (x: Double, y: Double), _ colour: RGB, thickness: Int = 1) {
+    /// A `thickness`-wide square stamped at every step of a DDA walk from `a` to `b`, so that joined segments
+    /// leave no gaps.
+    mutating func rasterLine(from a: SurfacePoint, to b: SurfacePoint, _ colour: RGB, thickness: Int) {
         let steps = Swift.max(Int(Swift.max(Swift.abs(b.x - a.x), Swift.abs(b.y - a.y)).rounded(.up)), 1)
         let t = Swift.max(thickness, 1), lo = -(t - 1) / 2
         for s in 0...steps {
@@ -112,15 +110,9 @@ public struct Canvas: Sendable {
         }
     }
 
-    /// Consecutive points joined by `line`.
-    public mutating func polyline(_ points: [(x: Double, y: Double)], _ colour: RGB, thickness: Int = 1) {
-        if points.count == 1 { line(from: points[0], to: points[0], colour, thickness: thickness) }
-        for (a, b) in zip(points, points.dropFirst()) { line(from: a, to: b, colour, thickness: thickness) }
-    }
-
-    /// Fills a simple polygon (even–odd rule, pixel centres inside) with `colour` at opacity `alpha`; each
-    /// pixel is painted once, so a band's colour is exactly `blended(with:alpha:)` of what lies under it.
-    public mutating func fillPolygon(_ points: [(x: Double, y: Double)], _ colour: RGB, alpha: Double = 1) {
+    /// Fills the polygon's pixels whose centre is inside (even–odd rule); each pixel is painted once, so a band's
+    /// colour is exactly `blended(with:alpha:)` of what lies under it.
+    public mutating func fill(polygon points: [SurfacePoint], _ colour: RGB, alpha: Double) {
         guard points.count >= 3 else { return }
         let ys = points.map(\.y)
         let top = Swift.max(Int(ys.min()!.rounded(.down)), 0), bottom = Swift.min(Int(ys.max()!.rounded(.up)), height - 1)
@@ -147,14 +139,43 @@ public struct Canvas: Sendable {
         }
     }
 
-    /// Draws `image` (1, 3 or 4 channels; alpha ignored) with its top-left corner at `(x, y)`, each source
-    /// pixel becoming a `scale × scale` block.
-    public mutating func draw(_ image: PixelImage, x: Int, y: Int, scale: Int = 1) {
+    /// Copies `image`'s pixels, each as a `scale × scale` block.
+    public mutating func place(_ image: PixelImage, x: Int, y: Int, scale: Int) {
         let rgb = image.rgb(), s = Swift.max(scale, 1)
         for sy in 0..<rgb.height {
             for sx in 0..<rgb.width {
                 let i = 3 * (sy * rgb.width + sx)
                 fillRect(x: x + sx * s, y: y + sy * s, width: s, height: s, RGB(rgb.pixels[i], rgb.pixels[i + 1], rgb.pixels[i + 2]))
+            }
+        }
+    }
+
+    /// `text` in `BitmapFont` (after `BitmapFont.ascii`), each font pixel a `scale × scale` block.
+    public mutating func write(_ text: String, x: Int, y: Int, _ colour: RGB, scale s: Int, align: TextAlign, valign: TextAlign) {
+        let line = BitmapFont.ascii(text)
+        let w = line.unicodeScalars.count * BitmapFont.size * s, h = BitmapFont.size * s
+        let left = align == .leading ? x : (align == .center ? x - w / 2 : x - w)
+        let top = valign == .leading ? y : (valign == .center ? y - h / 2 : y - h)
+        for (k, scalar) in line.unicodeScalars.enumerated() {
+            for (row, bits) in BitmapFont.glyph(scalar).enumerated() where bits != 0 {
+                for col in 0..<BitmapFont.size where bits & (1 << col) != 0 {
+                    fillRect(x: left + (k * BitmapFont.size + col) * s, y: top + row * s, width: s, height: s, colour)
+                }
+            }
+        }
+    }
+
+    /// `text` in `BitmapFont` with glyph columns running upwards and glyph rows rightwards.
+    public mutating func writeUpright(_ text: String, x: Int, y: Int, _ colour: RGB, scale s: Int, align: TextAlign) {
+        let line = BitmapFont.ascii(text)
+        let length = line.unicodeScalars.count * BitmapFont.size * s, h = BitmapFont.size * s
+        let left = x - h / 2, bottom = align == .leading ? y : (align == .center ? y + length / 2 : y + length)
+        for (k, scalar) in line.unicodeScalars.enumerated() {
+            for (row, bits) in BitmapFont.glyph(scalar).enumerated() where bits != 0 {
+                for col in 0..<BitmapFont.size where bits & (1 << col) != 0 {
+                    let u = k * BitmapFont.size + col
+                    fillRect(x: left + row * s, y: bottom - (u + 1) * s, width: s, height: s, colour)
+                }
             }
         }
     }

@@ -57,25 +57,52 @@ public struct Figure: Sendable {
         return (placed, widths)
     }
 
-    /// Renders the figure.
-    public func render() -> Canvas {
+    /// Where the figure's parts go: computed once for `size` and again for drawing.
+    struct Layout {
+        var noteLines: [String]
+        var placed: [(LegendEntry, Int, Int)]
+        var lineWidths: [Int]
+        var legendTop: Int
+        var gridTop: Int
+        /// Top and height of each row: `rowHeight`, or more where a panel needs more (`ChartPanel.minimumHeight`).
+        var rowFrames: [(top: Int, height: Int)]
+        var height: Int
+    }
+
+    var layout: Layout {
         let s = ChartStyle.self, m = Self.margin
         let noteLines = note.map { BitmapFont.wrap($0, maxWidth: width - 2 * m, scale: s.textScale) } ?? []
         let (placed, lineWidths) = Self.legendLayout(legend, maxWidth: width - 2 * m)
-        let legendLineHeight = s.textHeight + s.gap
         let titleHeight = BitmapFont.size * s.titleScale
         var y = m + titleHeight + s.gap + noteLines.count * (s.textHeight + 4)
         let legendTop = y + s.gap
-        if !legend.isEmpty { y = legendTop + lineWidths.count * legendLineHeight }
+        if !legend.isEmpty { y = legendTop + lineWidths.count * (s.textHeight + s.gap) }
         let gridTop = y + s.gap
-        var canvas = Canvas(width: width, height: gridTop + rows.count * rowHeight + m)
+        var frames: [(top: Int, height: Int)] = [], top = gridTop
+        for row in rows {
+            let cell = (width - 2 * m) / row.cells
+            let needed = row.panels.map { $0.minimumHeight(width: cell) }.max() ?? 0
+            frames.append((top, Swift.max(rowHeight, needed)))
+            top += frames[frames.count - 1].height
+        }
+        return Layout(noteLines: noteLines, placed: placed, lineWidths: lineWidths, legendTop: legendTop, gridTop: gridTop,
+                      rowFrames: frames, height: top + m)
+    }
+}
 
+extension Figure: Drawing {
+    public var size: (width: Int, height: Int) { (width, layout.height) }
+
+    /// Title, note, legend, then each row's panels in equal cells.
+    public func draw<S: DrawingSurface>(on canvas: inout S) {
+        let s = ChartStyle.self, m = Self.margin, l = layout
+        let titleHeight = BitmapFont.size * s.titleScale, legendLineHeight = s.textHeight + s.gap
         canvas.text(title, x: width / 2, y: m, .ink, scale: s.titleScale, align: .center)
-        for (k, line) in noteLines.enumerated() {
+        for (k, line) in l.noteLines.enumerated() {
             canvas.text(line, x: width / 2, y: m + titleHeight + s.gap + k * (s.textHeight + 4), .mutedInk, scale: s.textScale, align: .center)
         }
-        for (entry, x, line) in placed {
-            let left = (width - lineWidths[line]) / 2 + x, top = legendTop + line * legendLineHeight
+        for (entry, x, line) in l.placed {
+            let left = (width - l.lineWidths[line]) / 2 + x, top = l.legendTop + line * legendLineHeight
             let mid = top + s.textHeight / 2
             switch entry.mark {
             case .line:
@@ -87,12 +114,11 @@ public struct Figure: Sendable {
             }
             canvas.text(entry.name, x: left + Self.swatch + s.gap, y: top, .ink, scale: s.textScale)
         }
-        for (r, row) in rows.enumerated() {
+        for (row, frame) in zip(rows, l.rowFrames) {
             let cell = (width - 2 * m) / row.cells, first = m + (row.cells - row.panels.count) * cell / 2
             for (c, panel) in row.panels.enumerated() {
-                panel.draw(on: &canvas, in: PlotRect(x: first + c * cell, y: gridTop + r * rowHeight, width: cell, height: rowHeight))
+                panel.draw(on: &canvas, in: PlotRect(x: first + c * cell, y: frame.top, width: cell, height: frame.height))
             }
         }
-        return canvas
     }
 }

@@ -45,7 +45,7 @@ public struct ForestPlot: ChartPanel {
         return 3 * s.gap + s.textHeight + rows * rowPitch + s.tickLength + 3 * s.gap + 2 * s.textHeight + s.gap
     }
 
-    public func draw(on canvas: inout Canvas, in outer: PlotRect) {
+    public func draw<S: DrawingSurface>(on canvas: inout S, in outer: PlotRect) {
         let s = ChartStyle.self
         let ticks = xTicks
         let labelWidth = rows.map { BitmapFont.width($0.label, scale: s.textScale) }.max() ?? 0

@@ -27,7 +27,19 @@ public struct LineSeries: Equatable, Sendable {
     }
 }
 
-/// A line chart panel: each series as a line with point markers over a translucent band, nice ticks on both axes.
+/// A point called out on a line chart (e.g. a regression between two commits): a ring around `(x, y)` and a
+/// short label above it.
+public struct ChartMark: Equatable, Sendable {
+    public var x: Double
+    public var y: Double
+    public var label: String
+    public var colour: RGB
+
+    public init(x: Double, y: Double, label: String, colour: RGB) { self.x = x; self.y = y; self.label = label; self.colour = colour }
+}
+
+/// A line chart panel: each series as a line with point markers over a translucent band, nice ticks on both axes,
+/// and optional marks called out over the lines.
 public struct LineChart: ChartPanel {
     public var title: String
     public var xLabel: String
@@ -35,9 +47,11 @@ public struct LineChart: ChartPanel {
     public var series: [LineSeries]
     /// Integer x ticks (epochs).
     public var integerX: Bool
+    /// Points to call out, drawn last.
+    public var marks: [ChartMark]
 
-    public init(title: String, xLabel: String, yLabel: String, series: [LineSeries], integerX: Bool = true) {
-        self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.series = series; self.integerX = integerX
+    public init(title: String, xLabel: String, yLabel: String, series: [LineSeries], integerX: Bool = true, marks: [ChartMark] = []) {
+        self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.series = series; self.integerX = integerX; self.marks = marks
     }
 
     /// Ticks spanning every point and band of every series.
@@ -51,7 +65,7 @@ public struct LineChart: ChartPanel {
         return NiceTicks(low: xs.min() ?? 0, high: xs.max() ?? 1, count: 6, integer: integerX)
     }
 
-    public func draw(on canvas: inout Canvas, in outer: PlotRect) {
+    public func draw<S: DrawingSurface>(on canvas: inout S, in outer: PlotRect) {
         let s = ChartStyle.self
         let bottom = s.tickLength + s.gap + s.textHeight + 2 * s.gap + s.textHeight + s.gap
         let frame = YAxisFrame(outer: outer, title: title, yLabel: yLabel, ticks: yTicks, bottomSpace: bottom)
@@ -81,6 +95,11 @@ public struct LineChart: ChartPanel {
                 let m = 2 * s.lineThickness + 1
                 canvas.fillRect(x: Int(p.x.rounded(.down)) - m / 2, y: Int(p.y.rounded(.down)) - m / 2, width: m, height: m, line.colour)
             }
+        }
+        for mark in marks {
+            let (x, y) = (Int(px(mark.x).rounded(.down)), Int(frame.py(mark.y).rounded(.down)))
+            canvas.strokeRect(x: x - 8, y: y - 8, width: 17, height: 17, mark.colour, thickness: 2)
+            canvas.text(mark.label, x: x, y: y - 12, mark.colour, scale: s.textScale, align: .center, valign: .trailing)
         }
         frame.drawAxes(on: &canvas)
     }

@@ -15,19 +15,35 @@ extension ReportPlots {
     public static func qualitative(_ plan: Plan, store: ResultStore, testSamples: TestSamples) throws -> QualitativePanel? {
         guard let seed = plan.spec.seeds.first else { return nil }
         let statuses = try store.statuses(of: plan.runs.map(\.runKey))
+        let columns = plan.spec.cells.map { cell -> String? in
+            guard let run = plan.runs(of: cell).first(where: { $0.seed == seed }), statuses[run.runKey] == .finished else { return nil }
+            return run.runKey
+        }
+        let samples = try qualitativeSamples(columns: columns, store: store, testSamples: testSamples)
+        guard !samples.isEmpty else { return nil }
+        return QualitativePanel(
+            title: "\(plan.spec.name): test predictions (seed \(seed))",
+            note: "Green: ground truth; red: predicted mask; IoU in percent. The first \(samples.count) test samples in split order.",
+            variants: plan.spec.cells.map(\.name), samples: samples)
+    }
+
+    /// The rows of a qualitative panel whose prediction columns are the runs `columns` (nil: an empty column):
+    /// every test sample one of them kept a prediction of, in split order, with image and ground truth at the
+    /// predictions' resolution. Empty when no run kept predictions (then the dataset is not loaded).
+    public static func qualitativeSamples(columns: [String?], store: ResultStore, testSamples: TestSamples) throws -> [QualitativeSample] {
         var perCell: [[String: SamplePrediction]] = []
         var order: [(id: String, index: Int)] = []
-        for cell in plan.spec.cells {
+        for runKey in columns {
             var kept: [String: SamplePrediction] = [:]
-            if let run = plan.runs(of: cell).first(where: { $0.seed == seed }), statuses[run.runKey] == .finished {
-                for p in try store.predictions(runKey: run.runKey, split: "test") {
+            if let runKey {
+                for p in try store.predictions(runKey: runKey, split: "test") {
                     kept[p.sampleID] = p
                     if !order.contains(where: { $0.id == p.sampleID }) { order.append((p.sampleID, p.sampleIndex)) }
                 }
             }
             perCell.append(kept)
         }
-        guard !order.isEmpty else { return nil }
+        guard !order.isEmpty else { return [] }
         order.sort { ($0.index, $0.id) < ($1.index, $1.id) }
 
         let test = try testSamples()
@@ -43,10 +59,6 @@ extension ReportPlots {
             let predictions = perCell.map { kept in kept[id].flatMap { $0.width == w && $0.height == h ? (mask: $0.mask, iou: $0.iou) : nil } }
             samples.append(QualitativeSample(id: id, expression: sample.expression, image: image, truth: truth, predictions: predictions))
         }
-        guard !samples.isEmpty else { return nil }
-        return QualitativePanel(
-            title: "\(plan.spec.name): test predictions (seed \(seed))",
-            note: "Green: ground truth; red: predicted mask; IoU in percent. The first \(samples.count) test samples in split order.",
-            variants: plan.spec.cells.map(\.name), samples: samples)
+        return samples
     }
 }

@@ -31,53 +31,80 @@ public struct QualitativePanel: Sendable {
     /// Column titles of the predictions.
     public var variants: [String]
     public var samples: [QualitativeSample]
+    /// Side of a cell, pixels: images are resampled to it (nearest neighbour when enlarging, so pixels stay crisp).
+    public var side: Int
 
-    public init(title: String, note: String? = nil, variants: [String], samples: [QualitativeSample]) {
-        self.title = title; self.note = note; self.variants = variants; self.samples = samples
+    public init(title: String, note: String? = nil, variants: [String], samples: [QualitativeSample], side: Int = QualitativePanel.side) {
+        self.title = title; self.note = note; self.variants = variants; self.samples = samples; self.side = side
     }
 
-    /// Side of a cell, pixels: images are resampled to it (nearest neighbour when enlarging, so pixels stay crisp).
+    /// The report's cell side, pixels.
     public static let side = 192
     /// Overlay colours: ground truth green, predictions vermilion-red.
     public static let truthColour = RGB(0, 200, 100)
     public static let predictionColour = RGB(240, 60, 40)
     static let overlayAlpha = 0.45
 
-    public func render() -> Canvas {
-        let s = ChartStyle.self, m = Figure.margin, side = Self.side, gap = 12
+    /// Sizes of the panel's parts, shared by `size` and `draw`.
+    struct Layout {
+        var width: Int
+        /// The title wrapped to the panel's width (one line unless the panel is narrower than its title).
+        var titleLines: [String]
+        var headers: [[String]]
+        var headerHeight: Int
+        var noteLines: [String]
+        var captions: [[String]]
+        var rowHeights: [Int]
+        var top: Int
+        var height: Int { top + headerHeight + ChartStyle.gap + rowHeights.reduce(0, +) + Figure.margin }
+    }
+
+    var layout: Layout {
+        let s = ChartStyle.self, m = Figure.margin, side = self.side, gap = Self.columnGap
         let columns = 2 + variants.count
         let width = 2 * m + columns * side + (columns - 1) * gap
-        let titles = ["Image", "Ground truth"] + variants
-        let headers = titles.map { BitmapFont.wrap($0, maxWidth: side, scale: s.textScale) }
-        let headerHeight = (headers.map(\.count).max() ?? 1) * (s.textHeight + 4)
+        let headers = (["Image", "Ground truth"] + variants).map { BitmapFont.wrap($0, maxWidth: side, scale: s.textScale) }
         let noteLines = note.map { BitmapFont.wrap($0, maxWidth: width - 2 * m, scale: s.textScale) } ?? []
         let captions = samples.map { BitmapFont.wrap("\"\($0.expression)\"", maxWidth: width - 2 * m, scale: s.textScale) }
-        let titleHeight = BitmapFont.size * s.titleScale
         let labelHeight = s.gap + s.textHeight
-        let rowHeights = captions.map { side + labelHeight + s.gap + $0.count * (s.textHeight + 4) + 2 * s.gap }
-        let top = m + titleHeight + s.gap + noteLines.count * (s.textHeight + 4) + 2 * s.gap
-        var canvas = Canvas(width: width, height: top + headerHeight + s.gap + rowHeights.reduce(0, +) + m)
+        let titleLines = BitmapFont.wrap(title, maxWidth: width - 2 * m, scale: s.titleScale)
+        return Layout(width: width, titleLines: titleLines, headers: headers, headerHeight: (headers.map(\.count).max() ?? 1) * (s.textHeight + 4),
+                      noteLines: noteLines, captions: captions,
+                      rowHeights: captions.map { side + labelHeight + s.gap + $0.count * (s.textHeight + 4) + 2 * s.gap },
+                      top: m + titleLines.count * BitmapFont.size * s.titleScale + s.gap + noteLines.count * (s.textHeight + 4) + 2 * s.gap)
+    }
 
-        canvas.text(title, x: width / 2, y: m, .ink, scale: s.titleScale, align: .center)
-        for (k, line) in noteLines.enumerated() {
-            canvas.text(line, x: width / 2, y: m + titleHeight + s.gap + k * (s.textHeight + 4), .mutedInk, scale: s.textScale, align: .center)
+    static let columnGap = 12
+}
+
+extension QualitativePanel: Drawing {
+    public var size: (width: Int, height: Int) { let l = layout; return (l.width, l.height) }
+
+    /// Title and note, column headers, then one row per sample.
+    public func draw<S: DrawingSurface>(on canvas: inout S) {
+        let s = ChartStyle.self, m = Figure.margin, side = self.side, l = layout
+        let titleHeight = l.titleLines.count * BitmapFont.size * s.titleScale, labelHeight = s.gap + s.textHeight
+        for (k, line) in l.titleLines.enumerated() {
+            canvas.text(line, x: l.width / 2, y: m + k * BitmapFont.size * s.titleScale, .ink, scale: s.titleScale, align: .center)
         }
-        func columnX(_ c: Int) -> Int { m + c * (side + gap) }
-        for (c, lines) in headers.enumerated() {
+        for (k, line) in l.noteLines.enumerated() {
+            canvas.text(line, x: l.width / 2, y: m + titleHeight + s.gap + k * (s.textHeight + 4), .mutedInk, scale: s.textScale, align: .center)
+        }
+        func columnX(_ c: Int) -> Int { m + c * (side + Self.columnGap) }
+        for (c, lines) in l.headers.enumerated() {
             for (k, line) in lines.enumerated() {
-                canvas.text(line, x: columnX(c) + side / 2, y: top + k * (s.textHeight + 4), .ink, scale: s.textScale, align: .center)
+                canvas.text(line, x: columnX(c) + side / 2, y: l.top + k * (s.textHeight + 4), .ink, scale: s.textScale, align: .center)
             }
         }
-        var y = top + headerHeight + s.gap
+        var y = l.top + l.headerHeight + s.gap
         for (r, sample) in samples.enumerated() {
             let (w, h) = (sample.image.width, sample.image.height)
             let image = Self.resample(sample.image, side: side)
             canvas.draw(image, x: columnX(0), y: y)
             let idScale = BitmapFont.width(sample.id, scale: s.textScale) <= side ? s.textScale : 1
             canvas.text(sample.id, x: columnX(0) + side / 2, y: y + side + s.gap, .mutedInk, scale: idScale, align: .center)
-            canvas.draw(image, x: columnX(1), y: y)
-            Self.overlay(&canvas, Resize.nearest(sample.truth, width: w, height: h, toWidth: side, height: side), x: columnX(1), y: y,
-                         colour: Self.truthColour)
+            canvas.draw(Self.overlaid(image, Resize.nearest(sample.truth, width: w, height: h, toWidth: side, height: side),
+                                      colour: Self.truthColour), x: columnX(1), y: y)
             for (v, prediction) in sample.predictions.enumerated() where v < variants.count {
                 let x = columnX(2 + v)
                 guard let prediction, prediction.mask.count == w * h else {
@@ -85,19 +112,28 @@ public struct QualitativePanel: Sendable {
                     canvas.text("no prediction", x: x + side / 2, y: y + side / 2, .mutedInk, scale: 1, align: .center, valign: .center)
                     continue
                 }
-                canvas.draw(image, x: x, y: y)
-                Self.overlay(&canvas, Resize.nearest(prediction.mask, width: w, height: h, toWidth: side, height: side), x: x, y: y,
-                             colour: Self.predictionColour)
+                canvas.draw(Self.overlaid(image, Resize.nearest(prediction.mask, width: w, height: h, toWidth: side, height: side),
+                                          colour: Self.predictionColour), x: x, y: y)
                 let iou = prediction.iou.map { "IoU " + Format.fixed(100 * $0, 1) } ?? "IoU -"
                 canvas.text(iou, x: x + side / 2, y: y + side + s.gap, .ink, scale: s.textScale, align: .center)
             }
-            for (k, line) in captions[r].enumerated() {
+            for (k, line) in l.captions[r].enumerated() {
                 canvas.text(line, x: m, y: y + side + labelHeight + s.gap + k * (s.textHeight + 4), .ink, scale: s.textScale)
             }
-            y += rowHeights[r]
-            if r + 1 < samples.count { canvas.fillRect(x: m, y: y - s.gap, width: width - 2 * m, height: 1, .grid) }
+            y += l.rowHeights[r]
+            if r + 1 < samples.count { canvas.fillRect(x: m, y: y - s.gap, width: l.width - 2 * m, height: 1, .grid) }
         }
-        return canvas
+    }
+}
+
+extension QualitativePanel {
+    /// `image` (`side × side` RGB) with `mask` drawn over it: one picture per cell, so the vector figure embeds
+    /// it as one image and the raster one gets the same pixels as painting the overlay in place.
+    static func overlaid(_ image: PixelImage, _ mask: [UInt8], colour: RGB) -> PixelImage {
+        var cell = Canvas(width: image.width, height: image.height)
+        cell.draw(image, x: 0, y: 0)
+        overlay(&cell, mask, x: 0, y: 0, colour: colour)
+        return cell.image
     }
 
     /// `image` as `side × side` RGB: nearest neighbour when enlarging, bilinear when shrinking.

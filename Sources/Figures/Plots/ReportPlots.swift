@@ -23,6 +23,17 @@ public enum ReportPlots {
         /// What it shows, one line (notebook headings).
         public var caption: String
         public var png: Data
+        /// The same figure as an SVG document, written beside the PNG (`curves.svg`).
+        public var svg: String
+
+        /// Rasterises `drawing` for the PNG and records it as SVG: every figure comes in both formats.
+        public init(file: String, caption: String, drawing: some Drawing) throws {
+            self.file = file; self.caption = caption
+            png = try drawing.render().png(); svg = drawing.svg()
+        }
+
+        /// `file` with the extension `.svg`.
+        public var svgFile: String { (file as NSString).deletingPathExtension + ".svg" }
     }
 
     /// Every figure with data, in the order curves, bars, breakdown, qualitative; and one sentence per figure
@@ -33,23 +44,23 @@ public enum ReportPlots {
         var figures: [Rendered] = [], notes: [String] = []
         let name = plan.spec.name
         if let f = try curves(plan, store: store) {
-            figures.append(Rendered(file: "curves.png", caption: "Training loss and validation mIoU per epoch", png: try f.render().png()))
+            figures.append(try Rendered(file: "curves.png", caption: "Training loss and validation mIoU per epoch", drawing: f))
         }
         if let f = bars(table) {
             let split = table.split.prefix(1).uppercased() + table.split.dropFirst()
-            figures.append(Rendered(file: "bars.png", caption: "\(split) mIoU and oIoU per variant", png: try f.render().png()))
+            figures.append(try Rendered(file: "bars.png", caption: "\(split) mIoU and oIoU per variant", drawing: f))
         }
         if let f = deltas(table) {
-            figures.append(Rendered(file: "deltas.png", caption: "Paired difference from the baseline with 95% intervals",
-                                    png: try f.render().png()))
+            figures.append(try Rendered(file: "deltas.png", caption: "Paired difference from the baseline with 95% intervals",
+                                    drawing: f))
         }
         if let breakdown, let f = self.breakdown(breakdown) {
-            figures.append(Rendered(file: "breakdown.png", caption: "\(breakdown.primary.name) by sample tag", png: try f.render().png()))
+            figures.append(try Rendered(file: "breakdown.png", caption: "\(breakdown.primary.name) by sample tag", drawing: f))
         }
         do {
             if let panel = try qualitative(plan, store: store, testSamples: testSamples) {
-                figures.append(Rendered(file: "qualitative.png", caption: "Qualitative results on the first test samples",
-                                        png: try panel.render().png()))
+                figures.append(try Rendered(file: "qualitative.png", caption: "Qualitative results on the first test samples",
+                                        drawing: panel))
             }
         } catch {
             notes.append("\(name): qualitative.png not drawn: the test images could not be loaded (\(error))")
@@ -57,14 +68,17 @@ public enum ReportPlots {
         return (figures, notes)
     }
 
-    /// Renders the figures and writes them into `resultsRoot/<spec>/`; returns the written paths and the notes.
+    /// Renders the figures and writes each as PNG and SVG into `resultsRoot/<spec>/`; returns the written paths and the notes.
     public static func write(_ plan: Plan, store: ResultStore, table: ReportTable, breakdown: ReportTable?,
                              resultsRoot: String, testSamples: TestSamples) throws -> (files: [String], notes: [String]) {
         let (figures, notes) = try render(plan, store: store, table: table, breakdown: breakdown, testSamples: testSamples)
         let dir = ResultsFolder.folder(for: plan.spec.name, resultsRoot: resultsRoot)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        for figure in figures { try figure.png.write(to: URL(fileURLWithPath: dir + "/" + figure.file), options: .atomic) }
-        return (figures.map { dir + "/" + $0.file }, notes)
+        for figure in figures {
+            try figure.png.write(to: URL(fileURLWithPath: dir + "/" + figure.file), options: .atomic)
+            try Data(figure.svg.utf8).write(to: URL(fileURLWithPath: dir + "/" + figure.svgFile), options: .atomic)
+        }
+        return (figures.flatMap { [dir + "/" + $0.file, dir + "/" + $0.svgFile] }, notes)
     }
 
     /// Per variant, the mean over seeds of the training loss and of val mIoU (percent) at each epoch, with the
