@@ -10,8 +10,8 @@ import Statistics
 /// Needs `\usepackage{booktabs}` and `\usepackage{graphicx}`.
 public enum LaTeXReport {
     /// The columns of `table.tex` when the spec names none: the headline metrics, the Δ vs baseline and the
-    /// model's size — with three seeds and paired intervals, about 0.8 of their natural width fits a one-column
-    /// article at `\small` (every column of the Markdown table would need 0.3).
+    /// model's size. With three seeds and paired intervals the main ablation's table is 465 pt wide at `\small`:
+    /// unscaled in a 6.5-inch text width, 0.74 in `article`'s 345 pt (all its columns: 1052 pt, 0.33).
     public static let defaultColumns = [Metric.oIoU.name, Metric.mIoU.name, Metric.pr50.name, ReportTable.deltaColumn, "params"]
 
     /// The table with `defaultColumns` (those the table has).
@@ -65,7 +65,7 @@ public enum LaTeXReport {
         text += "; checkpoint chosen by \(escape(table.checkpoint)); best in bold."
         if let baseline = table.rows.first(where: \.isBaseline) {
             text += " Baseline: \(escape(baseline.name)); $\\Delta$: difference in \(escape(table.primary.name)) from it"
-            text += table.hasPairedDeltas ? " with 95\\% paired bootstrap interval." : " ($^{\\dagger}$ one seed, $^{\\sim}$ within seed noise)."
+            text += table.hasPairedDeltas ? " with 95\\% paired bootstrap interval ($^{\\sim}$: it includes 0)." : " ($^{\\dagger}$ one seed, $^{\\sim}$ within seed noise)."
         }
         return text
     }
