@@ -41,7 +41,10 @@ extension ReportPlots {
             return LineSeries(name: cell.name, colour: Palette.colour(cell.index),
                               points: kept.map { LinePoint(x: Double($0), y: steps[$0]![0].lr) })
         }
-        return Figure(title: "\(plan.spec.name): learning rate", note: "The rate each optimisation step used (warm-up, then polynomial decay).",
+        // Variants share the recipe, so their schedules usually coincide: say so, as one line hides the others.
+        let shared = series.dropFirst().allSatisfy { $0.points == series[0].points }
+        let note = "The rate each optimisation step used" + (shared && series.count > 1 ? "; the variants' schedules coincide." : ".")
+        return Figure(title: "\(plan.spec.name): learning rate", note: note,
                       legend: series.map { LegendEntry($0.name, $0.colour) },
                       rows: [FigureRow([LineChart(title: "Learning rate", xLabel: "step", yLabel: "learning rate", series: series)])],
                       width: 900)

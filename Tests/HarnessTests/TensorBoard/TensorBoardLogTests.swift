@@ -15,9 +15,9 @@ struct TensorBoardLogTests {
     }
 
     /// Records `run` as a trainer would: two epochs of three steps (loss 1/step, lr rising by 1e-4 per step),
-    /// val after each epoch, then test metrics. Returns the store.
-    static func record(_ run: PlannedRun, of plan: Plan, in dir: TempDir) throws -> ResultStore {
-        let store = try ResultStore(path: dir.path + "/Results/fiabench.sqlite")
+    /// val after each epoch, then test metrics, into `given` (or a new store in `dir`). Returns the store.
+    static func record(_ run: PlannedRun, of plan: Plan, in dir: TempDir, store given: ResultStore? = nil) throws -> ResultStore {
+        let store = try given ?? ResultStore(path: dir.path + "/Results/fiabench.sqlite")
         try store.beginRun(RunRecord(run, of: plan, commit: nil, dirty: nil, toolchain: "t", host: "h", cores: 2, threads: 1))
         let recorder = try RunRecorder(run, of: plan, store: store, resultsRoot: dir.path + "/Results")
         for epoch in 1...2 {
