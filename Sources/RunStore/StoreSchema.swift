@@ -31,6 +31,7 @@ import Statistics
 /// - `sample_results` (v4): per-sample intersection, union, IoU and tags of every evaluated run and split;
 ///   see `StoreSamples`.
 /// - `benchmarks` (v5): figures recorded by `ablate-bench --record`; see `StoreBenchmarks`.
+/// - `steps` (v6): per-step training loss and learning rate of every run; see `StoreSteps`.
 ///
 /// Child rows reference `runs` with ON DELETE CASCADE, so restarting a run clears its old curves and results.
 enum StoreSchema {
@@ -121,6 +122,7 @@ enum StoreSchema {
         }
         m.registerMigration(StoreSamples.migrationName) { db in try StoreSamples.migrate(db) }
         m.registerMigration(StoreBenchmarks.migrationName) { db in try StoreBenchmarks.migrate(db) }
+        m.registerMigration(StoreSteps.migrationName) { db in try StoreSteps.migrate(db) }
         return m
     }
 }

@@ -119,9 +119,12 @@ public struct RunQueue {
             let recipe = plan.spec.train, n = data.train.count
             let steps = recipe.dropLast && n >= recipe.batchSize ? n / recipe.batchSize : (n + recipe.batchSize - 1) / recipe.batchSize
             progress.runStarted(index: index, cell: run.cell.name, seed: run.seed, stepsPerEpoch: steps)
-            let outcome = try trainer.run(model) { points in try store.recordEpoch(runKey: run.runKey, points: points) }
+            let recorder = try RunRecorder(run, of: plan, store: store, resultsRoot: resultsRoot)
+            trainer.observer = recorder
+            let outcome = try trainer.run(model) { points in try recorder.epochFinished(points) }
             try store.recordSamples(runKey: run.runKey, outcome.samples)
             try store.finishRun(runKey: run.runKey, metrics: outcome.metrics, costs: outcome.costs, predictions: outcome.predictions)
+            try recorder.runFinished(metrics: outcome.metrics)
             progress.runFinished(summary: outcome.summary)
         } catch {
             try? store.failRun(runKey: run.runKey, message: "\(error)")

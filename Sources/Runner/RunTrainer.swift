@@ -21,6 +21,8 @@ struct RunTrainer {
     var qualitativeSamples = 0
     /// Consulted before every step; when it returns true the run stops there with `TrainingStopped`.
     var shouldStop: () -> Bool = { false }
+    /// Told about every step (its loss and learning rate), e.g. to record them.
+    var observer: TrainingObserver? = nil
 
     /// What a finished run stores.
     struct Outcome {
@@ -66,6 +68,7 @@ struct RunTrainer {
                 optimizer.zeroGrad()   // its parameter list is built once; Module.zeroGrad reflects every call
                 step += 1
                 lossSum += Double(loss.item())
+                observer?.stepFinished(StepPoint(step: step, epoch: epoch, loss: Double(loss.item()), lr: Double(optimizer.learningRate)))
                 progress?.step(epoch: epoch, loss: Double(loss.item()))
             }
             let epochSeconds = now() - epochStart

@@ -126,13 +126,25 @@ public struct ReportOptions: Hashable, Sendable {
     /// Test samples (the first K in split order) whose predicted masks each run keeps for the qualitative panel.
     /// Not part of run keys: changing it does not retrain anything (runs finished before keep what they kept).
     public var qualitative: Int
+    /// Whether each run writes TensorBoard event files under `<results>/tensorboard/<spec>/`. Not part of run keys.
+    public var tensorboard: Bool
+    /// Column ids (`ReportColumn.id`) of `table.tex`, in order; empty: `LaTeXReport.defaultColumns`.
+    public var latexColumns: [String]
 
-    public init(split: String = "test", primary: Metric = .mIoU, decimals: Int = 2, latex: Bool = false, qualitative: Int = 4) {
+    public init(split: String = "test", primary: Metric = .mIoU, decimals: Int = 2, latex: Bool = false, qualitative: Int = 4,
+                tensorboard: Bool = true, latexColumns: [String] = []) {
         self.split = split; self.primary = primary; self.decimals = decimals; self.latex = latex; self.qualitative = qualitative
+        self.tensorboard = tensorboard; self.latexColumns = latexColumns
     }
 
     init(_ p: ComponentParams) throws {
         self.init(split: try p.string("split"), primary: Metric(rawValue: try p.string("primary")) ?? .mIoU,
-                  decimals: try p.int("decimals"), latex: try p.bool("latex"), qualitative: try p.int("qualitative"))
+                  decimals: try p.int("decimals"), latex: try p.bool("latex"), qualitative: try p.int("qualitative"),
+                  tensorboard: try p.bool("tensorboard"), latexColumns: Self.columnList(try p.string("latexColumns")))
+    }
+
+    /// `"mIoU, oIoU Δ"` → `["mIoU", "oIoU", "Δ"]`: ids separated by commas and/or spaces.
+    static func columnList(_ text: String) -> [String] {
+        text.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
     }
 }

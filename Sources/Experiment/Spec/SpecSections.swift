@@ -35,6 +35,10 @@ public enum SpecSections {
         .bool("latex", default: false, doc: "also write table.tex"),
         .int("qualitative", default: 4, range: 0...32,
              doc: "test samples (the first K in split order) whose predicted masks each run keeps for the qualitative panel"),
+        .bool("tensorboard", default: true,
+              doc: "write TensorBoard event files per run under <results>/tensorboard/<spec>/ (not part of run keys)"),
+        .string("latexColumns", default: "",
+                doc: "table.tex columns: ids separated by commas (e.g. \"oIoU, mIoU, Pr@0.5, Pr@0.9, delta, params\"); empty: a default that fits the text width"),
     ]
 }
 

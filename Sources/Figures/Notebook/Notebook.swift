@@ -8,7 +8,8 @@ import Statistics
 /// A Jupyter notebook in nbformat 4.5, written as plain JSON (no Jupyter needed to make one).
 ///
 /// Every cell carries the fields the 4.5 schema requires: markdown cells `id`, `cell_type`, `metadata`,
-/// `source`; code cells also `outputs` and `execution_count` (null: never run here). Outputs are `display_data`
+/// `source` (and `attachments` when they embed images); code cells also `outputs` and `execution_count`
+/// (null: never run here). Outputs are `display_data`
 /// with `output_type`, `data` (a mime bundle) and `metadata`. Cell ids match `^[a-zA-Z0-9-_]+$`, 1–64 characters,
 /// and are unique within the notebook.
 public struct Notebook: Sendable {
@@ -18,13 +19,23 @@ public struct Notebook: Sendable {
         case png(Data, alt: String)
     }
 
+    /// An image a markdown cell embeds, shown by `![alt](attachment:<name>)` in its source. Running the
+    /// notebook never touches markdown cells, so attached figures survive re-execution (code outputs do not).
+    public struct Attachment: Sendable {
+        /// File name, unique within the cell (`curves.png`).
+        public var name: String
+        public var png: Data
+
+        public init(name: String, png: Data) { self.name = name; self.png = png }
+    }
+
     public enum Cell: Sendable {
-        case markdown(id: String, source: String)
+        case markdown(id: String, source: String, attachments: [Attachment] = [])
         case code(id: String, source: String, outputs: [Output])
 
         public var id: String {
             switch self {
-            case .markdown(let id, _), .code(let id, _, _): return id
+            case .markdown(let id, _, _), .code(let id, _, _): return id
             }
         }
     }
@@ -66,7 +77,11 @@ public struct Notebook: Sendable {
 
     static func json(_ cell: Cell) -> JSONValue {
         switch cell {
-        case let .markdown(id, source):
+        case let .markdown(id, source, attachments) where !attachments.isEmpty:
+            let images = attachments.map { (key: $0.name, value: JSONValue.object([("image/png", .string($0.png.base64EncodedString()))])) }
+            return .object([("attachments", .object(images)), ("cell_type", .string("markdown")), ("id", .string(id)),
+                            ("metadata", .object([])), ("source", lines(source))])
+        case let .markdown(id, source, _):
             return .object([("cell_type", .string("markdown")), ("id", .string(id)), ("metadata", .object([])), ("source", lines(source))])
         case let .code(id, source, outputs):
             return .object([("cell_type", .string("code")), ("execution_count", .null), ("id", .string(id)), ("metadata", .object([])),

@@ -7,8 +7,9 @@ import Statistics
 
 /// The notebook of a spec (`notebooks-export/<spec>.ipynb`): title, description and the spec itself; the
 /// paper-style table; a first code cell that loads the spec's runs and metrics from the SQLite store into pandas
-/// DataFrames; then one section per figure (curves, bars, breakdown by tag, qualitative panel) whose code cell
-/// loads the numbers behind the figure and carries the figure as its stored output.
+/// DataFrames; then one section per figure (curves, per-step loss, learning rate, bars, deltas, breakdown by tag,
+/// qualitative panel): a markdown cell embedding the report's PNG as an attachment — so running the notebook
+/// keeps every figure — and a code cell that loads the numbers behind it.
 ///
 /// The code uses only `sqlite3` and `pandas`, opens the store read-only by a path relative to the notebook, and
 /// keeps only the runs the spec plans now (as the tables do), so it runs unchanged in Jupyter from its folder.
@@ -36,11 +37,11 @@ public enum NotebookExport {
             let stem = String(figure.file.prefix { $0 != "." })
             var text = "## \(figure.caption)\n\n"
             if stem == "breakdown", let breakdown { text += demoted(MarkdownReport.render(breakdown), levels: 2) + "\n" }
-            text += "The figure is `\(figure.file)` in the spec's results folder. The cell below loads the numbers behind it "
-                + "(running it shows them in place of the figure).\n"
-            cells.append(.markdown(id: stem + "-text", source: text))
-            cells.append(.code(id: stem, source: PythonCells.source(for: stem, plan: plan),
-                               outputs: [.png(figure.png, alt: "\(spec.name): \(figure.caption)")]))
+            text += "![\(spec.name): \(figure.caption)](attachment:\(figure.file))\n\n"
+            text += "The figure is `\(figure.file)` in the spec's results folder, as `ablate report` drew it. The cell below loads "
+                + "the numbers behind it.\n"
+            cells.append(.markdown(id: stem + "-text", source: text, attachments: [Notebook.Attachment(name: figure.file, png: figure.png)]))
+            cells.append(.code(id: stem, source: PythonCells.source(for: stem, plan: plan), outputs: []))
         }
         return Notebook(cells: cells)
     }
@@ -120,6 +121,26 @@ enum PythonCells {
                 val = curves[curves["split"] == "val"]
                 val_miou = val.assign(miou=100 * val["miou"]).groupby(by_epoch)["miou"].agg(["mean", "min", "max"])
                 pd.concat({"train loss": train_loss, "val mIoU (%)": val_miou}, axis=1)
+
+                """
+        case "steps":
+            return """
+                # Per variant and step, over seeds: the training loss of the step's batch and the learning rate it used.
+                steps = pd.read_sql_query(
+                    "SELECT s.run_key, r.cell_index, r.cell_name, r.seed, s.step, s.epoch, s.loss, s.lr "
+                    "FROM steps s JOIN runs r USING (run_key) WHERE r.spec_name = ?", con, params=(SPEC,))
+                steps = steps[steps["run_key"].isin(runs["run_key"])]
+                steps.groupby(["cell_index", "cell_name", "step"])["loss"].agg(["mean", "min", "max"])
+
+                """
+        case "lr":
+            return """
+                # The learning rate of each step, per variant (the schedule does not depend on the seed).
+                lr = pd.read_sql_query(
+                    "SELECT s.run_key, r.cell_index, r.cell_name, r.seed, s.step, s.lr "
+                    "FROM steps s JOIN runs r USING (run_key) WHERE r.spec_name = ?", con, params=(SPEC,))
+                lr = lr[lr["run_key"].isin(runs["run_key"])]
+                lr.pivot_table(index="step", columns="cell_name", values="lr", aggfunc="first")
 
                 """
         case "bars":

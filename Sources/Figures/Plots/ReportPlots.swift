@@ -9,7 +9,8 @@ import Statistics
 /// The figures of a spec's report, from the store alone (and, for the qualitative panel, the dataset's test
 /// images): `curves.png` (training loss and val mIoU per epoch), `bars.png` (mIoU and oIoU per variant), `deltas.png` (paired Δ vs the baseline with intervals, when runs
 /// stored per-sample results),
-/// `breakdown.png` (the primary metric per sample tag) and `qualitative.png` (predicted masks). Only the
+/// `breakdown.png` (the primary metric per sample tag), `qualitative.png` (predicted masks), and, from runs that
+/// recorded their steps, `steps.png` and `lr.png` (`StepFigures`). Only the
 /// plan's finished runs count, as in the tables; a figure without data is left out, never drawn empty.
 public enum ReportPlots {
     /// Loads the dataset's test split (images, masks, expressions) for the qualitative panel: the figures
@@ -45,6 +46,12 @@ public enum ReportPlots {
         let name = plan.spec.name
         if let f = try curves(plan, store: store) {
             figures.append(try Rendered(file: "curves.png", caption: "Training loss and validation mIoU per epoch", drawing: f))
+        }
+        if let f = try stepLoss(plan, store: store) {
+            figures.append(try Rendered(file: "steps.png", caption: "Training loss per step", drawing: f))
+        }
+        if let f = try learningRate(plan, store: store) {
+            figures.append(try Rendered(file: "lr.png", caption: "Learning rate per step", drawing: f))
         }
         if let f = bars(table) {
             let split = table.split.prefix(1).uppercased() + table.split.dropFirst()

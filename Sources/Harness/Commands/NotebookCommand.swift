@@ -14,7 +14,7 @@ extension HarnessCommands {
 
     /// `ablate export-notebook SPEC`: writes `outputFolder/<spec>.ipynb` from the store alone (see
     /// `NotebookExport`): the report's table, a pandas cell loading the spec's runs and metrics by a path to
-    /// the store relative to the notebook, and the figures of `ablate report` embedded as PNG outputs.
+    /// the store relative to the notebook, and the figures of `ablate report` embedded as markdown attachments (they survive re-execution).
     /// `resultsRoot` is where the synthetic dataset cache lives (for the qualitative panel's images).
     /// Returns the written path and notes on figures that could not be drawn.
     /// - Throws: `ReportError` without a store or finished runs, as `report` does.

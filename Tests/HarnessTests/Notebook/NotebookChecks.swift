@@ -12,7 +12,8 @@ enum NotebookChecks {
     static let displayRequired: Set = ["output_type", "data", "metadata"]
     static let displayAllowed = displayRequired.union(["transient"])
 
-    /// Every problem found in a parsed notebook (empty when it is valid); each decoded PNG is passed to `png`.
+    /// Every problem found in a parsed notebook (empty when it is valid); each PNG (markdown attachments and
+    /// code outputs, in cell order) is passed to `png`.
     static func problems(_ notebook: Any, png: (Data) throws -> Void = { _ in }) -> [String] {
         guard let top = notebook as? [String: Any] else { return ["the notebook is not a JSON object"] }
         var out: [String] = []
@@ -36,6 +37,14 @@ enum NotebookChecks {
             switch cell["cell_type"] as? String {
             case "markdown":
                 if !markdownRequired.isSubset(of: keys) || !keys.isSubset(of: markdownAllowed) { out.append("markdown cell \(i) has keys \(keys.sorted())") }
+                for (name, bundle) in cell["attachments"] as? [String: Any] ?? [:] {
+                    let source = (cell["source"] as? [String] ?? []).joined()
+                    if !source.contains("(attachment:\(name))") { out.append("markdown cell \(i): attachment \(name) is not shown by its source") }
+                    guard let text = (bundle as? [String: Any])?["image/png"] as? String, let data = Data(base64Encoded: text) else {
+                        out.append("markdown cell \(i): attachment \(name) has no base64 image/png"); continue
+                    }
+                    do { try png(data) } catch { out.append("markdown cell \(i): attachment \(name) does not decode: \(error)") }
+                }
             case "code":
                 if keys != codeRequired { out.append("code cell \(i) has keys \(keys.sorted())") }
                 if !(cell["execution_count"] is NSNull) { out.append("code cell \(i): execution_count is not null") }
@@ -99,4 +108,8 @@ enum Python {
 
     static let available = run(["-c", "pass"]).status == 0
     static let hasPandas = has("pandas")
+    /// Jupyter's executor and a Python kernel, to run a notebook as Jupyter does.
+    static let hasNbclient = has("nbclient") && has("ipykernel")
+    /// TensorBoard's event reader and hparams plugin.
+    static let hasTensorBoard = has("tensorboard.backend.event_processing.event_accumulator")
 }

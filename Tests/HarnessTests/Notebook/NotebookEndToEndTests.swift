@@ -38,7 +38,7 @@ struct NotebookEndToEndTests {
         defer { dir.remove() }
         let (specPath, report) = try Self.train(in: dir)
         let results = dir.path + "/Results/tiny"
-        for file in ["curves.png", "bars.png", "deltas.png", "breakdown.png", "qualitative.png"] {
+        for file in ["curves.png", "steps.png", "lr.png", "bars.png", "deltas.png", "breakdown.png", "qualitative.png"] {
             #expect(report.contains(results + "/" + file), "report lists \(file)")
         }
 
@@ -52,6 +52,20 @@ struct NotebookEndToEndTests {
             #expect(kept.map(\.sampleIndex) == [0, 1, 2])
             #expect(kept.map(\.sampleID) == Array(testIDs.prefix(3)))
             #expect(kept.allSatisfy { $0.width == 64 && $0.height == 64 && $0.mask.allSatisfy { $0 <= 1 } && ($0.iou ?? -1) >= 0 })
+            // Every step (8 samples in batches of 4: two per epoch) with its loss and learning rate; each epoch's
+            // curve point is the mean of its steps' losses, and its lr the last step's.
+            let steps = try store.steps(runKey: run.record.runKey)
+            #expect(steps.map(\.step) == [1, 2, 3, 4] && steps.map(\.epoch) == [1, 1, 2, 2])
+            for p in try store.curves(runKey: run.record.runKey) where p.split == "train" {
+                let epoch = steps.filter { $0.epoch == p.epoch }
+                #expect(abs(epoch.map(\.loss).reduce(0, +) / 2 - p.loss!) < 1e-6 && epoch.last?.lr == p.lr && p.step == epoch.last?.step)
+            }
+            // No warm-up: polynomial decay from the spec's lr = 1e-3 over 4 steps, 1e-3 · (1 - t/4)^0.9 at step t + 1.
+            let schedule = (0..<4).map { 1e-3 * pow(1 - Double($0) / 4, 0.9) }
+            #expect(zip(steps.map(\.lr), schedule).allSatisfy { abs($0 - $1) < 1e-9 }, "\(steps.map(\.lr))")
+            let cell = run.record.cellName == "Coarse" ? "01-Coarse" : "02-FIAM"
+            let events = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/Results/tensorboard/tiny/\(cell)/seed-\(run.record.seed)")
+            #expect(events.count == 1 && events[0].hasPrefix("events.out.tfevents."))
         }
 
         // The figures decode; the curves and bars carry both variants' colours.
@@ -69,11 +83,11 @@ struct NotebookEndToEndTests {
         let out = dir.path + "/notebooks-export"
         let message = try HarnessCommands.exportNotebook(spec: specPath, storePath: dir.path + "/Results/fiabench.sqlite",
                                                          resultsRoot: dir.path + "/Results", outputFolder: out)
-        #expect(message.hasPrefix("wrote \(out)/tiny.ipynb (13 cells, 5 figures)"))
+        #expect(message.hasPrefix("wrote \(out)/tiny.ipynb (17 cells, 7 figures)"))
         let parsed = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: out + "/tiny.ipynb")))
         var embedded: [Data] = []
         #expect(NotebookChecks.problems(parsed) { embedded.append($0); _ = try NotebookChecks.decode($0) } == [])
-        let files = try ["curves.png", "bars.png", "deltas.png", "breakdown.png", "qualitative.png"].map { try Data(contentsOf: URL(fileURLWithPath: results + "/" + $0)) }
+        let files = try ["curves.png", "steps.png", "lr.png", "bars.png", "deltas.png", "breakdown.png", "qualitative.png"].map { try Data(contentsOf: URL(fileURLWithPath: results + "/" + $0)) }
         #expect(embedded == files)
     }
 
@@ -96,6 +110,8 @@ struct NotebookEndToEndTests {
             assert len(curves) == 4 * 2 * 2, curves
             assert sorted(kept["sample_index"].unique()) == [0, 1, 2], kept
             assert len(kept) == 2 * 3, kept
+            assert len(steps) == 4 * 4, steps
+            assert lr.pivot_table(index="step", columns="cell_name", values="lr", aggfunc="first").shape == (4, 2), lr
             print("ok")
 
             """

@@ -60,7 +60,7 @@ struct PairedReportTests {
         #expect(csv[1][low] == "")                      // the baseline has no delta
         #expect(!header.contains("P(Δ>0) mean"))       // the P column is not a per-seed statistic
 
-        let tex = LaTeXReport.render(table)
+        let tex = try LaTeXReport.render(table, columnIDs: [ReportTable.deltaColumn, ReportTable.pImproveColumn])
         #expect(tex.contains("$+6.00\\;[+6.00,\\,+6.00]$") && tex.contains("$P(\\Delta>0)$"))
     }
 
