@@ -31,6 +31,8 @@ import Statistics
 /// - `sample_results` (v4): per-sample intersection, union, IoU and tags of every evaluated run and split;
 ///   see `StoreSamples`.
 ///
+/// - `run_files` (v5): the checkpoints, config and metrics files each run kept; see `StoreRunFiles`.
+///
 /// Child rows reference `runs` with ON DELETE CASCADE, so restarting a run clears its old curves and results.
 enum StoreSchema {
     /// Identifiers of every migration this build knows (a store carrying all of them needs no upgrade).
@@ -119,6 +121,7 @@ enum StoreSchema {
             }
         }
         m.registerMigration(StoreSamples.migrationName) { db in try StoreSamples.migrate(db) }
+        m.registerMigration(StoreRunFiles.migrationName) { db in try StoreRunFiles.migrate(db) }
         return m
     }
 }

@@ -13,7 +13,7 @@ struct Ablate: ParsableCommand {
         commandName: "ablate",
         abstract: "Plan, run and report referring remote-sensing segmentation ablations.",
         subcommands: [RunCommand.self, ListCommand.self, PlanCommand.self, ReportCommand.self, CompareCommand.self, HistoryCommand.self,
-                      SubmitCommand.self, RunTaskCommand.self, MergeCommand.self, ExportNotebookCommand.self],
+                      SubmitCommand.self, RunTaskCommand.self, MergeCommand.self, ExportNotebookCommand.self, EvaluateCommand.self],
         defaultSubcommand: RunCommand.self)
 }
 
