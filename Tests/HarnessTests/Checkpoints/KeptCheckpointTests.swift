@@ -9,8 +9,8 @@ import RRSISModels
 @testable import RunStore
 
 /// What a finished run keeps (`train.keep`), `ablate evaluate` on it, and `init` from a checkpoint file.
-/// One tiny run (16 training scenes, two epochs) is trained once for the whole suite.
-@Suite(.serialized)
+/// One test trains a tiny run (16 training scenes, two epochs) and checks everything that needs trained
+/// weights; the others use a freshly built model's checkpoint.
 struct KeptCheckpointTests {
     /// A tiny spec keeping the selected and the last checkpoints.
     static let specText = """
@@ -23,33 +23,61 @@ struct KeptCheckpointTests {
     }
     """
 
-    /// The trained fixture: its folder, store and run.
-    struct Trained {
+    /// A workspace with the tiny spec, and its run once trained.
+    struct Workspace {
         let dir: TempDir
         let specPath: String
+        let plan: Plan
         var storePath: String { dir.path + "/fiabench.sqlite" }
         var resultsRoot: String { dir.path + "/Results" }
-        let plan: Plan
         var run: PlannedRun { plan.runs[0] }
+        var loader: SpecLoader { SpecLoader(workingDirectory: dir.path) }
+
+        init() throws {
+            dir = try TempDir()
+            specPath = try dir.write("Ablations/keep.json", KeptCheckpointTests.specText)
+            plan = Plan(try SpecLoader(workingDirectory: dir.path).load(specPath))
+        }
+
+        func train() throws {
+            var runner = AblationRunner(specPath: specPath)
+            runner.storePath = storePath
+            runner.resultsRoot = resultsRoot
+            runner.output = { _ in }
+            try runner.run()
+        }
+
         func store() throws -> ResultStore { try ResultStore(path: storePath) }
         func files() throws -> [String: RunFile] {
             Dictionary(uniqueKeysWithValues: try store().files(runKey: run.runKey).map { ($0.role, $0) })
         }
+        func evaluation() throws -> CheckpointEvaluation {
+            var e = CheckpointEvaluation(plan: plan, store: try store(), storePath: storePath)
+            e.resultsRoot = resultsRoot
+            return e
+        }
+
+        /// The run's model, freshly built (untrained) over `vocabulary` words, saved at `relative`.
+        func savedModel(_ relative: String, overrides: [String] = [], vocabulary: Int = 40) throws -> (path: String, model: Segmenter) {
+            let spec = try loader.load(specPath, overrides: overrides)
+            let model = try ModelCatalog.standard.segmenter(spec.cells[0].model, vocabulary: vocabulary, seed: 3)
+            let path = dir.path + "/" + relative
+            try model.save(to: URL(fileURLWithPath: path))
+            return (path, model)
+        }
     }
 
-    static let trained: Result<Trained, Error> = Result {
-        let dir = try TempDir()
-        let specPath = try dir.write("Ablations/keep.json", specText)
-        var runner = AblationRunner(specPath: specPath)
-        runner.storePath = dir.path + "/fiabench.sqlite"
-        runner.resultsRoot = dir.path + "/Results"
-        runner.output = { _ in }
-        try runner.run()
-        return Trained(dir: dir, specPath: specPath, plan: Plan(try SpecLoader(workingDirectory: dir.path).load(specPath)))
+    @Test func aKeptRunReloadsExactlyEvaluatesOnOtherDataAndRefusesAChangedFile() throws {
+        let w = try Workspace()
+        defer { w.dir.remove() }
+        try w.train()
+        try keptFilesAreRecordedWithTheirHashes(w)
+        try aReloadedCheckpointReproducesTheStoredMetricsExactly(w)
+        try evaluateOnAnotherDatasetUsesTheRunsVocabulary(w)
+        try aChangedCheckpointIsRefusedAndAnUnknownRunNamed(w)
     }
 
-    @Test func aFinishedRunKeepsItsCheckpointsConfigAndMetricsWithTheirHashes() throws {
-        let t = try Self.trained.get()
+    func keptFilesAreRecordedWithTheirHashes(_ t: Workspace) throws {
         let files = try t.files()
         #expect(Set(files.keys) == ["selected", "last", "config", "metrics"])
         let folder = t.resultsRoot + "/keep/runs/" + t.run.runKey
@@ -76,10 +104,8 @@ struct KeptCheckpointTests {
         #expect(config["run_key"] == .string(t.run.runKey))
     }
 
-    @Test func aReloadedCheckpointReproducesTheStoredMetricsExactly() throws {
-        let t = try Self.trained.get()
-        var evaluation = CheckpointEvaluation(plan: t.plan, store: try t.store(), storePath: t.storePath)
-        evaluation.resultsRoot = t.resultsRoot
+    func aReloadedCheckpointReproducesTheStoredMetricsExactly(_ t: Workspace) throws {
+        let evaluation = try t.evaluation()
         for split in ["test", "val"] {
             let result = try evaluation.evaluate(runKey: t.run.runKey, split: split)
             let stored = try t.store().metrics(runKey: t.run.runKey).filter { $0.split == split && $0.name != "selectedEpoch" }
@@ -90,11 +116,9 @@ struct KeptCheckpointTests {
         }
     }
 
-    @Test func evaluateOnAnotherDatasetUsesTheRunsVocabulary() throws {
-        let t = try Self.trained.get()
-        let loader = SpecLoader(workingDirectory: t.dir.path)
-        var evaluation = CheckpointEvaluation(plan: t.plan, store: try t.store(), storePath: t.storePath)
-        evaluation.resultsRoot = t.resultsRoot
+    func evaluateOnAnotherDatasetUsesTheRunsVocabulary(_ t: Workspace) throws {
+        let loader = t.loader
+        var evaluation = try t.evaluation()
         let stored = try t.store().metrics(runKey: t.run.runKey).filter { $0.split == "test" && $0.tag == nil && $0.name != "selectedEpoch" }
         // The same section given as "another" dataset reproduces the stored values: the path is sound.
         evaluation.otherData = try loader.load(t.specPath, overrides: try CheckpointEvaluation.datasetOverrides(#"{"seed": 0}"#))
@@ -108,9 +132,8 @@ struct KeptCheckpointTests {
         #expect(throws: EvaluationError.self) { try CheckpointEvaluation.datasetOverrides("no/such/folder") }
     }
 
-    @Test func aChangedCheckpointIsRefusedAndAnUnknownRunNamed() throws {
-        let t = try Self.trained.get()
-        let evaluation = CheckpointEvaluation(plan: t.plan, store: try t.store(), storePath: t.storePath)
+    func aChangedCheckpointIsRefusedAndAnUnknownRunNamed(_ t: Workspace) throws {
+        let evaluation = try t.evaluation()
         let path = try t.files()["selected"]!.path
         let original = try Data(contentsOf: URL(fileURLWithPath: path))
         defer { try? original.write(to: URL(fileURLWithPath: path)) }
@@ -127,8 +150,10 @@ struct KeptCheckpointTests {
 
     @Test(.enabled(if: Python.has("safetensors.numpy"), "needs python3 with safetensors and numpy (.ci/setup installs them)"))
     func pythonsSafetensorsReadsAKeptCheckpoint() throws {
-        let t = try Self.trained.get()
-        let path = try t.files()["selected"]!.path
+        let w = try Workspace()
+        defer { w.dir.remove() }
+        let model = try ModelCatalog.standard.segmenter(w.run.cell.model, vocabulary: 40, seed: 0)
+        let path = try KeptFiles(run: w.run, spec: w.plan.spec, resultsRoot: w.resultsRoot).weights(model, role: "selected", epoch: 2).path
         let file = try SafeTensors.read(URL(fileURLWithPath: path))
         let probe = ["backbone.patchEmbed.weight", "text.embedding.weight", "decoder.classifier.weight"]
             .compactMap { name in file.tensors.first { $0.name == name } }
@@ -153,48 +178,54 @@ struct KeptCheckpointTests {
     }
 
     @Test func aSlotStartsFromACheckpointFileWhoseHashIsInTheRunKey() throws {
-        let t = try Self.trained.get()
-        let selected = try t.files()["selected"]!.path
-        let loader = SpecLoader(workingDirectory: t.dir.path)
-        let spec = try loader.load(t.specPath, overrides: [#"model.backbone.init="\#(selected)""#, #"model.alignment={"name": "fiam", "init": "\#(selected)"}"#])
+        let w = try Workspace()
+        defer { w.dir.remove() }
+        let (selected, _) = try w.savedModel("source.safetensors")
+        let spec = try w.loader.load(w.specPath, overrides: ["model.backbone.init=source.safetensors", #"model.alignment={"name": "fiam", "init": "\#(selected)"}"#])
         let choice = spec.cells[0].model[.backbone]
-        #expect(try choice.initHash == t.files()["selected"]!.sha256)
+        #expect(choice.initHash == SHA256.hex([UInt8](try Data(contentsOf: URL(fileURLWithPath: selected)))))
         let keyed = Plan(spec).runs[0]
-        #expect(keyed.runKey != t.run.runKey && keyed.config.contains("sha256:" + choice.initHash!))
+        #expect(keyed.runKey != w.run.runKey && keyed.config.contains("sha256:" + choice.initHash!))
 
         // Loading puts the file's backbone and alignment weights into a freshly built model, and nothing else.
         let model = try ModelCatalog.standard.segmenter(spec.cells[0].model, vocabulary: 40, seed: 1)
         let before = Dictionary(uniqueKeysWithValues: model.stateTensors().map { ($0.name, $0.tensor.scalars) })
-        try RunQueue.initialiseSlots(model, config: spec.cells[0].model, workingDirectory: t.dir.path)
+        try RunQueue.initialiseSlots(model, config: spec.cells[0].model, workingDirectory: w.dir.path)
         let file = Dictionary(uniqueKeysWithValues: try SafeTensors.read(URL(fileURLWithPath: selected)).tensors.map { ($0.name, $0.tensor.scalars) })
+        var changed = 0
         for (name, tensor) in model.stateTensors() {
             let expected = name.hasPrefix("backbone.") ? file[name] : before[name]
             #expect(tensor.scalars == expected, "\(name)")
+            if tensor.scalars != before[name] { changed += 1 }
         }
+        #expect(changed > 10)   // seeds 1 and 3 differ: the loaded weights are not the ones built
+
+        // A slot-only file (the backbone's names without the "backbone." prefix) loads the same way.
+        let slotOnly = SlotCheckpoint.tensors(of: try ModelCatalog.standard.segmenter(spec.cells[0].model, vocabulary: 40, seed: 3), slot: .backbone)
+            .map { (name: String($0.name.dropFirst("backbone.".count)), tensor: $0.tensor) }
+        try SafeTensors.write(slotOnly, to: URL(fileURLWithPath: w.dir.path + "/backbone-only.safetensors"))
+        let fresh = try ModelCatalog.standard.segmenter(spec.cells[0].model, vocabulary: 40, seed: 1)
+        try SlotCheckpoint.load(URL(fileURLWithPath: w.dir.path + "/backbone-only.safetensors"), into: fresh, slot: .backbone)
+        #expect(SlotCheckpoint.tensors(of: fresh, slot: .backbone).allSatisfy { $0.tensor.scalars == file[$0.name] })
 
         // A file changed after the spec was loaded is refused rather than silently used under the old key.
-        let copy = try t.dir.write("init/copy.safetensors", "")
-        try FileManager.default.removeItem(atPath: copy)
-        try FileManager.default.copyItem(atPath: selected, toPath: copy)
-        let copied = try loader.load(t.specPath, overrides: ["model.backbone.init=init/copy.safetensors"])
-        var bytes = try Data(contentsOf: URL(fileURLWithPath: copy)); bytes[bytes.count - 1] ^= 1
-        try bytes.write(to: URL(fileURLWithPath: copy))
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: w.dir.path + "/source.safetensors"))
+        bytes[bytes.count - 1] ^= 1
+        try bytes.write(to: URL(fileURLWithPath: w.dir.path + "/source.safetensors"))
         #expect {
-            try RunQueue.initialiseSlots(model, config: copied.cells[0].model, workingDirectory: t.dir.path)
+            try RunQueue.initialiseSlots(model, config: spec.cells[0].model, workingDirectory: w.dir.path)
         } throws: { "\($0)".contains("changed since the spec was loaded") }
     }
 
     @Test func aMismatchingInitFileListsTheDifferences() throws {
-        let t = try Self.trained.get()
+        let w = try Workspace()
+        defer { w.dir.remove() }
         // A backbone twice as wide: every backbone tensor differs in shape.
-        let wide = try SpecLoader(workingDirectory: t.dir.path).load(t.specPath, overrides: ["model.backbone.params.dims=[16,32,48,64]"])
-        let other = try ModelCatalog.standard.segmenter(wide.cells[0].model, vocabulary: 40, seed: 0)
-        let path = t.dir.path + "/wide.safetensors"
-        try other.save(to: URL(fileURLWithPath: path))
-        let spec = try SpecLoader(workingDirectory: t.dir.path).load(t.specPath, overrides: ["model.backbone.init=wide.safetensors"])
+        _ = try w.savedModel("wide.safetensors", overrides: ["model.backbone.params.dims=[16,32,48,64]"])
+        let spec = try w.loader.load(w.specPath, overrides: ["model.backbone.init=wide.safetensors"])
         let model = try ModelCatalog.standard.segmenter(spec.cells[0].model, vocabulary: 40, seed: 0)
         #expect {
-            try RunQueue.initialiseSlots(model, config: spec.cells[0].model, workingDirectory: t.dir.path)
+            try RunQueue.initialiseSlots(model, config: spec.cells[0].model, workingDirectory: w.dir.path)
         } throws: { error in
             let text = "\(error)"
             return text.contains("wide.safetensors (backbone) does not match the model")
@@ -203,14 +234,14 @@ struct KeptCheckpointTests {
     }
 
     @Test func aMissingOrWrongInitIsASpecError() throws {
-        let t = try Self.trained.get()
-        let loader = SpecLoader(workingDirectory: t.dir.path)
+        let w = try Workspace()
+        defer { w.dir.remove() }
         func issues(_ set: String) -> String {
-            do { _ = try loader.load(t.specPath, overrides: [set]); return "" } catch { return "\(error)" }
+            do { _ = try w.loader.load(w.specPath, overrides: [set]); return "" } catch { return "\(error)" }
         }
         #expect(issues("model.backbone.init=missing.safetensors").contains("model.backbone.init: no such file \"missing.safetensors\""))
         #expect(issues("model.backbone.init=3").contains("expected the path of a .safetensors checkpoint file, found an integer (3)"))
-        try t.dir.write("notes.safetensors", "not weights at all")
+        try w.dir.write("notes.safetensors", "not weights at all")
         #expect(issues("model.backbone.init=notes.safetensors").contains("expected a safetensors checkpoint"))
     }
 }
