@@ -69,6 +69,27 @@ public struct SweptValue: Hashable, Sendable {
     public init(key: String, value: String) { self.key = key; self.value = value }
 }
 
+extension Cell {
+    /// The cell's value of a swept key (`train.lr`, `dataset.noise`, `model.alignment`,
+    /// `model.alignment.params.spatial`) as tables show it, whether or not this cell set it; nil for a key
+    /// it does not have.
+    public func value(of key: String) -> String? {
+        let parts = key.split(separator: ".").map(String.init)
+        func text(_ v: ParameterValue?) -> String? {
+            guard let json = v?.json else { return nil }
+            if case .string(let s) = json { return s }
+            return json.jsonText
+        }
+        switch (parts.first, parts.count) {
+        case ("train", 2): return text(train.params.values[parts[1]])
+        case ("dataset", 2): return text(dataset.params.values[parts[1]])
+        case ("model", 2): return ComponentSlot(rawValue: parts[1]).flatMap { model.choices[$0]?.name }
+        case ("model", 4): return ComponentSlot(rawValue: parts[1]).flatMap { text(model.choices[$0]?.params.values[parts[3]]) }
+        default: return nil
+        }
+    }
+}
+
 extension AblationSpec {
     /// This spec as `cell` runs it: its dataset and training recipe in place of the spec's (what data
     /// loading and fingerprinting read).

@@ -3,6 +3,8 @@ import Testing
 @testable import Declarations
 @testable import Experiment
 import RRSISModels
+import Reporting
+import RunStore
 
 /// Variants that vary any spec key: grids and rows over `train.*`, `dataset.*` and component parameters,
 /// `sweep` crossings, and `--set key=a,b` multiruns.
@@ -127,5 +129,25 @@ struct SweepTests {
         let main = Plan(try SpecLoader(workingDirectory: Self.repository).load("Ablations/fiam_vs_coarse.json"))
         #expect(plan.runs.filter { $0.cell.name == spec.baseline }.map(\.runKey)
                 == main.runs.filter { $0.cell.name == "Coarse alignment" }.map(\.runKey))
+    }
+
+    @Test func tablesHaveOneColumnPerSweptKey() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let spec = try SpecLoader(workingDirectory: Self.repository).load("Ablations/recipe.json")
+        let table = try ReportBuilder.build(Plan(spec), store: try ResultStore(path: dir.path + "/s.sqlite"))
+        #expect(table.sweptKeys == ["train.lr", "train.epochs"])
+        #expect(table.rows.map(\.swept) == [["0.0003", "5"], ["0.0003", "10"], ["0.001", "5"], ["0.001", "10"], ["0.003", "5"], ["0.003", "10"]])
+        let markdown = MarkdownReport.render(table).split(separator: "\n")
+        let header = try #require(markdown.first { $0.hasPrefix("| Variant") })
+        #expect(header.hasPrefix("| Variant | train.lr | train.epochs | Seeds | oIoU"))
+        #expect(markdown.contains { $0.hasPrefix("| Coarse alignment + lr=0.001 + epochs=5 (baseline) | 0.001 | 5 | 0/3 |") })
+        let csv = CSVReport.render(table).components(separatedBy: "\r\n")
+        #expect(csv[0].hasPrefix("variant,train.lr,train.epochs,baseline,"))
+        #expect(csv[4].hasPrefix("Coarse alignment + lr=0.001 + epochs=10,0.001,10,false,0,3"))
+        #expect(TerminalReport.render(table, ansi: false).contains("train.lr  train.epochs"))
+        // A spec without swept keys keeps its table as it was.
+        let plain = try ReportBuilder.build(Plan(try Fixtures.alignment()), store: try ResultStore(path: dir.path + "/s.sqlite"))
+        #expect(plain.sweptKeys.isEmpty && MarkdownReport.render(plain).contains("| Variant | Seeds |"))
     }
 }
