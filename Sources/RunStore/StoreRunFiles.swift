@@ -7,7 +7,7 @@ import GRDB
 public struct RunFile: Equatable, Sendable {
     /// `selected` (the tested weights), `last` (the last epoch's weights), `config` or `metrics`.
     public var role: String
-    /// The path as written when the run finished (relative to the working directory when the results root was).
+    /// The file's absolute path when the run finished.
     public var path: String
     /// SHA-256 hex of the file's bytes.
     public var sha256: String

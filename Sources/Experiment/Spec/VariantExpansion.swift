@@ -158,7 +158,8 @@ struct VariantExpansion {
     struct Axis {
         var key: AxisKey
         var path: String
-        var options: [(value: JSONValue, label: String)]
+        /// Values with their labels; a slot's values resolved once here (nil when the value has problems).
+        var options: [(value: JSONValue, label: String, choice: ComponentChoice?)]
     }
 
     /// What a grid, sweep or row key sets.
@@ -193,7 +194,7 @@ struct VariantExpansion {
                 issues.append(SpecIssue(path: path, .duplicate(what: "swept key", value: axisKey.dotted)))
                 continue
             }
-            var options: [(JSONValue, String)] = []
+            var options: [(JSONValue, String, ComponentChoice?)] = []
             for item in items {
                 var label: String? = nil
                 var itemValue = item
@@ -203,27 +204,29 @@ struct VariantExpansion {
                 } else if case .slot = axisKey {} else if let v = item["value"], item.objectPairs?.count == 1 {
                     itemValue = v
                 }
+                var choice: ComponentChoice? = nil
                 if case .slot(let slot) = axisKey {
-                    // Checked here, in the order written (the product meets each value again, for every cell).
-                    issues += registry.resolve(slot, itemValue, at: "\(path)[\(options.count)]").1
+                    let (resolved, found) = registry.resolve(slot, itemValue, at: "\(path)[\(options.count)]")
+                    issues += found
+                    choice = resolved
+                    label = label ?? resolved.map { $0.label(against: registry.declaration(slot, $0.name)) } ?? itemValue.jsonText
                 }
-                options.append((itemValue, label ?? defaultLabel(axisKey, itemValue)))
+                options.append((itemValue, label ?? defaultLabel(axisKey, itemValue), choice))
             }
             out.append(Axis(key: axisKey, path: path, options: options))
         }
         return out
     }
 
-    /// `lr=0.001`, `spatial=false`; a component choice's own label (`fiam(spatial=false)`).
+    /// `lr=0.001`, `spatial=false`.
     private func defaultLabel(_ key: AxisKey, _ value: JSONValue) -> String {
+        let name: String
         switch key {
-        case .slot(let slot):
-            let (choice, _) = registry.resolve(slot, value, at: "")
-            return choice.map { $0.label(against: registry.declaration(slot, $0.name)) } ?? value.jsonText
-        case let .parameter(_, name), let .section(_, name):
-            if case .string(let s) = value { return "\(name)=\(s)" }
-            return "\(name)=\(value.jsonText)"
+        case .slot(let slot): name = slot.rawValue
+        case let .parameter(_, p), let .section(_, p): name = p
         }
+        if case .string(let s) = value { return "\(name)=\(s)" }
+        return "\(name)=\(value.jsonText)"
     }
 
     /// `drafts` × every option of every axis, row-major (the first axis varies slowest), labels joined by " + ".
@@ -235,6 +238,12 @@ struct VariantExpansion {
                 for (i, option) in axis.options.enumerated() {
                     var c = cell
                     c.name = c.name.isEmpty ? option.label : c.name + " + " + option.label
+                    if case .slot(let slot) = axis.key {
+                        // Resolved (and its problems reported) once, in `parseAxes`.
+                        if let choice = option.choice { c.model.choices[slot] = choice }
+                        next.append(c)
+                        continue
+                    }
                     // Problems of a value are reported once, for its first cell.
                     var found: [SpecIssue] = []
                     apply(axis.key, value: option.value, to: &c, at: "\(axis.path)[\(i)]", issues: &found)
