@@ -70,13 +70,13 @@ public struct ArrayTask {
         }
 
         let spec = plan.spec
-        let data = try RunData.forRunning(spec, resultsRoot: resultsRoot, control: run.cell.control, warn: output)
+        let data = try RunData.forRunning(spec.resolved(for: run.cell), resultsRoot: resultsRoot, control: run.cell.control, warn: output)
         var queue = RunQueue(plan: plan, store: store)
         queue.resultsRoot = resultsRoot
         queue.pollSeconds = pollSeconds
         queue.staleAfter = staleAfter
         queue.output = output
-        let progress = ProgressReporter(totalRuns: 1, epochsPerRun: spec.train.epochs, interactive: false, output: output)
+        let progress = ProgressReporter(totalRuns: 1, epochsPerRun: run.cell.train.epochs, interactive: false, output: output)
         let signals = stopsOnSignals ? SignalInterrupter(raising: queue.interruption) : nil
         defer { signals?.uninstall() }
         let outcome = try queue.train([run], data: { _ in data }, progress: progress)

@@ -14,7 +14,7 @@ extension ResultStore {
     /// - Returns: the run keys copied.
     @discardableResult
     public func merge(from other: ResultStore) throws -> [String] {
-        let tables = ["params", "curves", "steps", "metrics", "costs", "predictions", "sample_results"]
+        let tables = ["params", "curves", "steps", "metrics", "costs", "predictions", "sample_results", "run_files"]
         // Read everything first: the two files are separate connections (no ATTACH across pools).
         let incoming: [(run: Row, children: [String: [Row]])] = try other.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY run_key").map { run in

@@ -49,7 +49,7 @@ public struct RunRecord: Equatable, Sendable {
         self.init(runKey: run.runKey, specName: plan.spec.name, specFile: plan.spec.file, specHash: plan.spec.specHash,
                   cellName: run.cell.name, cellIndex: run.cell.index, seed: run.seed, commit: commit, dirty: dirty,
                   toolchain: toolchain, host: host, cores: cores, threads: threads, config: run.config,
-                  configHash: run.configHash, datasetFingerprint: plan.datasetFingerprint, startedAt: startedAt)
+                  configHash: run.configHash, datasetFingerprint: run.datasetFingerprint, startedAt: startedAt)
     }
 }
 

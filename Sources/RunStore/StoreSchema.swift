@@ -32,6 +32,7 @@ import Statistics
 ///   see `StoreSamples`.
 /// - `benchmarks` (v5): figures recorded by `ablate-bench --record`; see `StoreBenchmarks`.
 /// - `steps` (v6): per-step training loss and learning rate of every run; see `StoreSteps`.
+/// - `run_files` (v7): the checkpoints, config and metrics files each run kept; see `StoreRunFiles`.
 ///
 /// Child rows reference `runs` with ON DELETE CASCADE, so restarting a run clears its old curves and results.
 enum StoreSchema {
@@ -123,6 +124,7 @@ enum StoreSchema {
         m.registerMigration(StoreSamples.migrationName) { db in try StoreSamples.migrate(db) }
         m.registerMigration(StoreBenchmarks.migrationName) { db in try StoreBenchmarks.migrate(db) }
         m.registerMigration(StoreSteps.migrationName) { db in try StoreSteps.migrate(db) }
+        m.registerMigration(StoreRunFiles.migrationName) { db in try StoreRunFiles.migrate(db) }
         return m
     }
 }

@@ -19,7 +19,7 @@ public final class ProgressReporter {
     private let clock: () -> Double
     private let logInterval: Double
     private let totalRuns: Int
-    private let epochsPerRun: Int
+    private var epochsPerRun: Int
 
     private var start: Double
     private var lastLog: Double
@@ -44,8 +44,10 @@ public final class ProgressReporter {
         start = clock(); lastLog = start
     }
 
-    /// A run begins: `index` counts from 1 among the runs to train.
-    public func runStarted(index: Int, cell: String, seed: Int, stepsPerEpoch: Int) {
+    /// A run begins: `index` counts from 1 among the runs to train; `epochs` is its recipe's (cells that
+    /// sweep `train.epochs` differ), else the reporter's `epochsPerRun`.
+    public func runStarted(index: Int, cell: String, seed: Int, stepsPerEpoch: Int, epochs: Int? = nil) {
+        if let epochs { epochsPerRun = epochs }
         runIndex = index; self.cell = cell; self.seed = seed; self.stepsPerEpoch = max(stepsPerEpoch, 1)
         epoch = 1; stepInEpoch = 0; lastLoss = nil; lastValMIoU = nil
         if !interactive { line("run \(index)/\(totalRuns): \(cell), seed \(seed)") }

@@ -36,8 +36,9 @@ public struct RunData {
     /// Resolves `spec.dataset` to a source, loads (or generates) it and prepares the arrays.
     /// - Parameters: maxLength tokens per expression (the text encoder's); cacheRoot for generated data.
     /// With a `control`, every split's expressions are rewritten by it (`ExpressionControl`) before the
-    /// vocabulary is built and the text prepared.
-    public init(_ spec: AblationSpec, maxLength: Int, cacheRoot: URL?, control: ExpressionControl? = nil) throws {
+    /// vocabulary is built and the text prepared. A given `vocabulary` (a trained model's) tokenises the splits
+    /// instead of one built from this training split.
+    public init(_ spec: AblationSpec, maxLength: Int, cacheRoot: URL?, control: ExpressionControl? = nil, vocabulary given: Vocabulary? = nil) throws {
         source = try Self.source(spec, cacheRoot: cacheRoot)
         var (splits, report) = try source.load(imageSize: try Self.loadSize(spec))
         if let control {
@@ -51,7 +52,7 @@ public struct RunData {
             // Name what was skipped: an empty split is usually a manifest whose records were all rejected.
             throw RunDataError.emptySplit(split: name, dataset: spec.dataset.kind.rawValue + (report.skipped.isEmpty ? "" : " (\(report))"))
         }
-        let vocabulary = Vocabulary(building: splits.train.map(\.expression))
+        let vocabulary = given ?? Vocabulary(building: splits.train.map(\.expression))
         let decoupler = PhraseDecoupler(classList: source.classList)
         let size = spec.dataset.preparedImageSize
         train = try PreparedDataset(samples: splits.train, vocabulary: vocabulary, decoupler: decoupler, imageSize: size, maxLength: maxLength)
@@ -62,9 +63,9 @@ public struct RunData {
     /// The data a runner trains on: tokenised to the spec's text encoder length, generated data cached under
     /// `resultsRoot/.cache`; skipped dataset records are reported through `warn` (the first ten named).
     public static func forRunning(_ spec: AblationSpec, resultsRoot: String, control: ExpressionControl? = nil,
-                           warn: (String) -> Void) throws -> RunData {
+                                  vocabulary: Vocabulary? = nil, warn: (String) -> Void) throws -> RunData {
         let data = try RunData(spec, maxLength: spec.textLength, cacheRoot: ResultsFolder.cache(resultsRoot: resultsRoot),
-                               control: control)
+                               control: control, vocabulary: vocabulary)
         if !data.report.skipped.isEmpty {
             warn("warning: dataset \(spec.dataset.kind): \(data.report)\n" + data.report.skipped.prefix(10).map { "  • \($0)\n" }.joined())
         }

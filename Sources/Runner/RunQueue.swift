@@ -102,33 +102,53 @@ public struct RunQueue {
         return interrupted
     }
 
-    /// Trains a run this process has claimed and records it, refreshing the claim's heartbeat as it goes.
+    /// Trains a run this process has claimed and records it, refreshing the claim's heartbeat as it goes; then
+    /// writes the files `train.keep` asks for (`KeptFiles`) and records them.
     func train(_ run: PlannedRun, index: Int, data: RunData, progress: ProgressReporter) throws {
         do {
             let heartbeat = Heartbeat(interval: pollSeconds) { [store] in try? store.heartbeat(runKey: run.runKey) }
             let model = try ModelCatalog.standard.segmenter(run.cell.model, vocabulary: data.train.vocabulary.count, seed: UInt64(run.seed))
             try PretrainedWeights(cacheRoot: ResultsFolder.cache(resultsRoot: resultsRoot), output: output)
                 .initialise(model, config: run.cell.model, data: data)
-            var trainer = RunTrainer(recipe: plan.spec.train, data: data, seed: run.seed, progress: progress)
+            try Self.initialiseSlots(model, config: run.cell.model, workingDirectory: FileManager.default.currentDirectoryPath)
+            let recipe = run.cell.train, kept = KeptFiles(run: run, spec: plan.spec, resultsRoot: resultsRoot)
+            var trainer = RunTrainer(recipe: recipe, data: data, seed: run.seed, progress: progress)
             trainer.qualitativeSamples = plan.spec.report.qualitative
             trainer.shouldStop = { [interruption] in heartbeat.beat(); return interruption.isRaised }
-            if savePredictions {
-                trainer.predictionsFolder = URL(fileURLWithPath: ResultsFolder.folder(for: plan.spec.name, resultsRoot: resultsRoot))
-                    .appendingPathComponent("runs/\(run.runKey)/predictions")
-            }
-            let recipe = plan.spec.train, n = data.train.count
+            if savePredictions { trainer.predictionsFolder = kept.folder.appendingPathComponent("predictions") }
+            var files: [RunFile] = []
+            if recipe.keep.keepsLast { trainer.atLastEpoch = { files.append(try kept.weights($0, role: "last", epoch: recipe.epochs)) } }
+            let n = data.train.count
             let steps = recipe.dropLast && n >= recipe.batchSize ? n / recipe.batchSize : (n + recipe.batchSize - 1) / recipe.batchSize
-            progress.runStarted(index: index, cell: run.cell.name, seed: run.seed, stepsPerEpoch: steps)
+            progress.runStarted(index: index, cell: run.cell.name, seed: run.seed, stepsPerEpoch: steps, epochs: recipe.epochs)
             let recorder = try RunRecorder(run, of: plan, store: store, resultsRoot: resultsRoot)
             trainer.observer = recorder
             let outcome = try trainer.run(model) { points in try recorder.epochFinished(points) }
+            if recipe.keep.keepsSelected { files.append(try kept.weights(model, role: "selected", epoch: outcome.selectedEpoch)) }
+            files += try kept.summaries(metrics: outcome.metrics)
             try store.recordSamples(runKey: run.runKey, outcome.samples)
+            try store.recordFiles(runKey: run.runKey, files)
             try store.finishRun(runKey: run.runKey, metrics: outcome.metrics, costs: outcome.costs, predictions: outcome.predictions)
             try recorder.runFinished(metrics: outcome.metrics)
             progress.runFinished(summary: outcome.summary)
         } catch {
             try? store.failRun(runKey: run.runKey, message: "\(error)")
             throw error
+        }
+    }
+
+    /// Loads the checkpoint files the model's slots name in `init` (relative paths against `workingDirectory`,
+    /// as the spec loader hashed them), after any pretrained weights: the file is what the slot starts from.
+    /// - Throws: `CheckpointError` naming every name and shape that does not fit the slot.
+    public static func initialiseSlots(_ model: Segmenter, config: ModelConfig, workingDirectory: String) throws {
+        for slot in ComponentSlot.allCases {
+            guard let file = config.choices[slot]?.initFile else { continue }
+            let path = file.hasPrefix("/") ? file : workingDirectory + "/" + file
+            if let expected = config.choices[slot]?.initHash, let data = FileManager.default.contents(atPath: path),
+               SHA256.hex([UInt8](data)) != expected {
+                throw CheckpointError.unreadable(path: file, reason: "it changed since the spec was loaded (its SHA-256 is part of the run key); load the spec again")
+            }
+            try SlotCheckpoint.load(URL(fileURLWithPath: path), into: model, slot: slot)
         }
     }
 }

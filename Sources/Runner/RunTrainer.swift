@@ -23,6 +23,8 @@ struct RunTrainer {
     var shouldStop: () -> Bool = { false }
     /// Told about every step (its loss and learning rate), e.g. to record them.
     var observer: TrainingObserver? = nil
+    /// Given the model with the last epoch's weights, before the selected checkpoint is restored (to keep them).
+    var atLastEpoch: ((Segmenter) throws -> Void)? = nil
 
     /// What a finished run stores.
     struct Outcome {
@@ -33,6 +35,8 @@ struct RunTrainer {
         var predictions: [SamplePrediction] = []
         /// Per-sample intersection and union of the final val and test evaluations (`sample_results`).
         var samples: [SampleResult] = []
+        /// The epoch whose weights were tested (and that the model holds when `run` returns).
+        var selectedEpoch = 0
     }
 
     /// Trains `model`; `onEpoch` receives each epoch's curve points (the caller commits them).
@@ -89,6 +93,7 @@ struct RunTrainer {
             try onEpoch(points)
             progress?.epochFinished(epoch: epoch, valMIoU: valMIoU)
         }
+        try atLastEpoch?(model)
         if let best { Self.restore(model, best.snapshot) }
         let peakTensorBytes = BufferPool.shared.peakLiveBytes
 
@@ -101,7 +106,7 @@ struct RunTrainer {
         let summary = String(format: "test mIoU %.2f, oIoU %.2f (epoch %d chosen on val)", 100 * test.overall.meanIoU,
                              100 * test.overall.overallIoU, best?.epoch ?? recipe.epochs)
         return Outcome(metrics: metrics, costs: costs, summary: summary, predictions: kept,
-                       samples: val.sampleResults(split: "val") + test.sampleResults(split: "test"))
+                       samples: val.sampleResults(split: "val") + test.sampleResults(split: "test"), selectedEpoch: best?.epoch ?? recipe.epochs)
     }
 
     /// Metrics of `model` on a split, in evaluation mode, broken down by the samples' tags; and the predicted

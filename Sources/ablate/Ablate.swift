@@ -19,7 +19,7 @@ struct Ablate: ParsableCommand {
         discussion: "`ablate --version` prints the version and the commit this executable was built from.",
         subcommands: [RunCommand.self, ListCommand.self, PlanCommand.self, ReportCommand.self, CompareCommand.self, HistoryCommand.self,
                       SubmitCommand.self, RunTaskCommand.self, MergeCommand.self, ExportNotebookCommand.self,
-                      DashboardCommand.self],
+                      DashboardCommand.self, EvaluateCommand.self],
         defaultSubcommand: RunCommand.self)
 
     /// Parses and runs the command line: a misspelt subcommand is answered with "did you mean" instead of being

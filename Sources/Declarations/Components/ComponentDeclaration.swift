@@ -34,13 +34,24 @@ public struct ComponentChoice: Hashable, Sendable, CustomStringConvertible {
     public var slot: ComponentSlot
     public var name: String
     public var params: ComponentParams
+    /// `init`: a safetensors file the slot's weights start from, as the spec wrote it; nil to build from scratch
+    /// (or from `pretrain`).
+    public var initFile: String? = nil
+    /// SHA-256 hex of `initFile`'s bytes, filled in when the spec is loaded: what identifies the weights in
+    /// `json` (and so in run keys; the path does not).
+    public var initHash: String? = nil
 
     public init(slot: ComponentSlot, name: String, params: ComponentParams) {
         self.slot = slot; self.name = name; self.params = params
     }
 
-    /// Canonical JSON: `{"name":…,"params":{…}}`.
-    public var json: JSONValue { .object([("name", .string(name)), ("params", params.json)]) }
+    /// Canonical JSON: `{"name":…,"params":{…}}`, and `"init":"sha256:…"` only for a choice that starts from
+    /// a checkpoint file (so the keys of every other choice are what they always were).
+    public var json: JSONValue {
+        var entries: [(String, JSONValue)] = [("name", .string(name)), ("params", params.json)]
+        if let initHash { entries.append(("init", .string("sha256:" + initHash))) }
+        return .object(entries)
+    }
 
     /// `fiam`, or `fiam(spatial=false)` listing the parameters that differ from `declaration`'s defaults.
     public func label(against declaration: ComponentDeclaration?) -> String {

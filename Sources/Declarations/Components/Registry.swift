@@ -28,19 +28,27 @@ public struct Registry: Sendable {
 
     /// Resolves a spec's choice for `slot` at JSON `path`.
     ///
-    /// Accepted forms: `"fiam"` (defaults) or `{"name": "fiam", "params": {"spatial": false}}`.
+    /// Accepted forms: `"fiam"` (defaults) or `{"name": "fiam", "params": {"spatial": false}}`, optionally with
+    /// `"init": "path.safetensors"` (weights to start from; the spec loader checks and hashes the file).
     /// - Returns: the choice, or `nil` with every problem found.
     public func resolve(_ slot: ComponentSlot, _ json: JSONValue, at path: String) -> (ComponentChoice?, [SpecIssue]) {
         let name: String
         var paramsJSON: JSONValue? = nil
+        var initFile: String? = nil
         var issues: [SpecIssue] = []
         switch json {
         case .string(let s):
             name = s
         case .object(let pairs):
-            for (key, _) in pairs where !["name", "params"].contains(key) {
-                issues.append(SpecIssue(path: path + "." + key, .unknownKey(key: key, section: "a component choice", allowed: ["name", "params"],
-                                                                           suggestion: Suggestion.closest(to: key, in: ["name", "params"]))))
+            let keys = ["name", "params", "init"]
+            for (key, _) in pairs where !keys.contains(key) {
+                issues.append(SpecIssue(path: path + "." + key, .unknownKey(key: key, section: "a component choice", allowed: keys,
+                                                                           suggestion: Suggestion.closest(to: key, in: keys))))
+            }
+            if let value = json["init"], value != .null {
+                if case .string(let file) = value, !file.isEmpty { initFile = file } else {
+                    issues.append(SpecIssue(path: path + ".init", .wrongType(expected: "the path of a .safetensors checkpoint file", found: value.typeDescription, value: value.jsonText)))
+                }
             }
             guard case .string(let s)? = json["name"] else {
                 let expected = "the name of a \(slot.rawValue) component (\(names(for: slot).joined(separator: ", ")))"
@@ -67,6 +75,9 @@ public struct Registry: Sendable {
         let (params, paramIssues) = ComponentParams.resolve(paramsJSON, against: declaration.parameters, at: path + ".params",
                                                             owner: "\(slot.rawValue) \(name)")
         issues += paramIssues
-        return (issues.isEmpty ? ComponentChoice(slot: slot, name: name, params: params) : nil, issues)
+        guard issues.isEmpty else { return (nil, issues) }
+        var choice = ComponentChoice(slot: slot, name: name, params: params)
+        choice.initFile = initFile
+        return (choice, issues)
     }
 }

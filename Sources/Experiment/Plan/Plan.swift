@@ -11,11 +11,14 @@ public struct PlannedRun: Hashable, Sendable {
     public var configHash: String
     /// `RunKey.make(…)`: identifies the run in the store.
     public var runKey: String
+    /// Identity of the cell's data (`Plan.datasetFingerprint` unless the cell sweeps `dataset.*` keys).
+    public var datasetFingerprint: String
 }
 
 /// A spec expanded into runs: every cell × every seed, in table order (cells) then seed order.
 public struct Plan: Sendable {
     public var spec: AblationSpec
+    /// Identity of the spec's own dataset section (cells that set `dataset.*` keys have their own: `PlannedRun.datasetFingerprint`).
     public var datasetFingerprint: String
     /// The commit folded into run keys, when runs are recorded per commit.
     public var commit: String?
@@ -31,13 +34,17 @@ public struct Plan: Sendable {
         self.commit = commit
         let fingerprint = datasetFingerprint ?? DatasetFingerprint.of(spec)
         self.datasetFingerprint = fingerprint
-        var render = ConfigRenderer(spec)
+        var render = ConfigRenderer()
+        var fingerprints = [spec.dataset: fingerprint]
         runs = spec.cells.flatMap { cell -> [PlannedRun] in
             let config = render(cell)
             let hash = SHA256.hex(config)
+            let cellFingerprint = fingerprints[cell.dataset] ?? DatasetFingerprint.of(spec.resolved(for: cell))
+            fingerprints[cell.dataset] = cellFingerprint
             return spec.seeds.map { seed in
                 PlannedRun(cell: cell, seed: seed, config: config, configHash: hash,
-                           runKey: RunKey.make(config: config, datasetFingerprint: fingerprint, seed: seed, commit: commit))
+                           runKey: RunKey.make(config: config, datasetFingerprint: cellFingerprint, seed: seed, commit: commit),
+                           datasetFingerprint: cellFingerprint)
             }
         }
     }
@@ -45,26 +52,25 @@ public struct Plan: Sendable {
     /// The resolved config of `cell`: dataset, model and training recipe (not the seed, not display names).
     /// A control cell adds `"control": "text-blind"` (so it has its own run keys; other cells' keys are unchanged).
     public static func config(of cell: Cell, in spec: AblationSpec) -> JSONValue {
-        var entries: [(String, JSONValue)] = [("dataset", spec.dataset.json), ("model", cell.model.json), ("train", spec.train.params.json)]
+        var entries: [(String, JSONValue)] = [("dataset", cell.dataset.json), ("model", cell.model.json), ("train", cell.train.params.json)]
         if let control = cell.control { entries.append(("control", .string(control.rawValue))) }
         return .object(entries)
     }
 
-    /// Renders `config(of:in:)` canonically, the dataset and training sections once and each distinct
-    /// component choice once: the same text as `CanonicalJSON.render(Plan.config(of: cell, in: spec))`
-    /// (a test holds them equal), without re-rendering and re-sorting shared parts for every cell.
+    /// Renders `config(of:in:)` canonically, each distinct dataset section, training recipe and component
+    /// choice once: the same text as `CanonicalJSON.render(Plan.config(of: cell, in: spec))` (a test holds
+    /// them equal), without re-rendering and re-sorting shared parts for every cell.
     struct ConfigRenderer {
-        let dataset: String, train: String
+        var datasets: [DatasetSpec: String] = [:], recipes: [TrainingRecipe: String] = [:]
         var choices: [ComponentChoice: String] = [:]
         /// Slot names in canonical (UTF-8 byte) order.
         static let slots = ComponentSlot.allCases.sorted { Array($0.rawValue.utf8).lexicographicallyPrecedes(Array($1.rawValue.utf8)) }
 
-        init(_ spec: AblationSpec) {
-            dataset = CanonicalJSON.render(spec.dataset.json)
-            train = CanonicalJSON.render(spec.train.params.json)
-        }
-
         mutating func callAsFunction(_ cell: Cell) -> String {
+            let dataset = datasets[cell.dataset] ?? CanonicalJSON.render(cell.dataset.json)
+            datasets[cell.dataset] = dataset
+            let train = recipes[cell.train] ?? CanonicalJSON.render(cell.train.params.json)
+            recipes[cell.train] = train
             var model = "{"
             for slot in Self.slots {
                 guard let choice = cell.model.choices[slot] else { continue }

@@ -33,16 +33,79 @@ public struct AblationSpec: Sendable {
     public var report: ReportOptions
 }
 
-/// One variant of the spec: a display name and a fully resolved model.
+/// One variant of the spec: a display name, a fully resolved model, and the training recipe and dataset
+/// it runs with (the spec's own unless the variant sweeps `train.*` or `dataset.*` keys).
 public struct Cell: Hashable, Sendable {
     /// Position in the spec's variant order (row order of tables).
     public var index: Int
-    /// Display name (a row's `name`, or the grid labels joined by " + ").
+    /// Display name (a row's `name`, or the grid labels joined by " + ", then any `sweep` labels).
     public var name: String
     public var model: ModelConfig
     /// A control condition (`"controls"` in the spec): the baseline's model trained and tested on rewritten
     /// expressions. Nil for ordinary variants.
     public var control: ExpressionControl? = nil
+    /// The recipe this cell trains with: `AblationSpec.train` with the cell's `train.*` settings applied.
+    public var train: TrainingRecipe
+    /// The data this cell trains and is tested on: `AblationSpec.dataset` with its `dataset.*` settings applied.
+    public var dataset: DatasetSpec
+    /// The keys this cell sets beyond its model slots (`train.lr`, `dataset.train`, `model.fiam.params.spatial`…),
+    /// in the order they were swept, with the value as displayed: one table column per key.
+    public var swept: [SweptValue] = []
+
+    public init(index: Int, name: String, model: ModelConfig, control: ExpressionControl? = nil,
+                train: TrainingRecipe, dataset: DatasetSpec, swept: [SweptValue] = []) {
+        self.index = index; self.name = name; self.model = model; self.control = control
+        self.train = train; self.dataset = dataset; self.swept = swept
+    }
+}
+
+/// One swept key's value in a cell: `train.lr` = `0.001`.
+public struct SweptValue: Hashable, Sendable {
+    /// Dotted spec key (`train.lr`).
+    public var key: String
+    /// The value as written (canonical JSON text; strings unquoted).
+    public var value: String
+
+    public init(key: String, value: String) { self.key = key; self.value = value }
+}
+
+extension Cell {
+    /// The cell's value of a swept key (`train.lr`, `dataset.noise`, `model.alignment`,
+    /// `model.alignment.params.spatial`) as tables show it, whether or not this cell set it; nil for a key
+    /// it does not have.
+    public func value(of key: String) -> String? {
+        let parts = key.split(separator: ".").map(String.init)
+        func text(_ v: ParameterValue?) -> String? {
+            guard let json = v?.json else { return nil }
+            if case .string(let s) = json { return s }
+            return json.jsonText
+        }
+        switch (parts.first, parts.count) {
+        case ("train", 2): return text(train.params.values[parts[1]])
+        case ("dataset", 2): return text(dataset.params.values[parts[1]])
+        case ("model", 2): return ComponentSlot(rawValue: parts[1]).flatMap { model.choices[$0]?.name }
+        case ("model", 4): return ComponentSlot(rawValue: parts[1]).flatMap { text(model.choices[$0]?.params.values[parts[3]]) }
+        default: return nil
+        }
+    }
+}
+
+extension AblationSpec {
+    /// This spec as `cell` runs it: its dataset and training recipe in place of the spec's (what data
+    /// loading and fingerprinting read).
+    public func resolved(for cell: Cell) -> AblationSpec {
+        var spec = self
+        spec.dataset = cell.dataset
+        spec.train = cell.train
+        return spec
+    }
+
+    /// Swept keys across cells, in first-seen order: the extra columns of tables.
+    public var sweptKeys: [String] {
+        var keys: [String] = []
+        for cell in cells { for s in cell.swept where !keys.contains(s.key) { keys.append(s.key) } }
+        return keys
+    }
 }
 
 /// The dataset section: a kind (`synthetic`, `folder`, `refsegrs`, `rrsisd`) and its parameters.
@@ -88,6 +151,21 @@ public enum CheckpointSelection: String, Sendable, CaseIterable {
     case last
 }
 
+/// Which checkpoints a finished run writes under `Results/<spec>/runs/<run key>/` (`train.keep`).
+public enum KeptCheckpoints: String, Sendable, CaseIterable {
+    /// The checkpoint that is tested (`train.checkpoint`): `selected.safetensors`.
+    case selected
+    /// The tested checkpoint and the last epoch's: `selected.safetensors` and `last.safetensors`.
+    case selectedAndLast = "selected+last"
+    /// No weights (the config and metrics files are still written).
+    case none
+
+    /// Whether the last epoch's weights are written too.
+    public var keepsLast: Bool { self == .selectedAndLast }
+    /// Whether the tested weights are written.
+    public var keepsSelected: Bool { self != .none }
+}
+
 /// The training recipe (see `SpecSections.train` for meanings, defaults and ranges).
 public struct TrainingRecipe: Hashable, Sendable {
     public var epochs: Int
@@ -103,7 +181,11 @@ public struct TrainingRecipe: Hashable, Sendable {
     /// Whether the last, incomplete batch of each epoch is dropped (the official code drops it).
     public var dropLast: Bool
     public var evalEvery: Int
-    /// The same values as declared parameters (canonical JSON, flattened params).
+    /// Which checkpoints finished runs write. Not part of `params` (so not of run keys): it changes what is
+    /// kept on disk, not what is computed.
+    public var keep: KeptCheckpoints
+    /// The values that decide results, as declared parameters (canonical JSON, flattened params): every
+    /// `train` key but `keep`.
     public var params: ComponentParams
 
     init(_ p: ComponentParams) throws {
@@ -112,7 +194,9 @@ public struct TrainingRecipe: Hashable, Sendable {
         checkpoint = CheckpointSelection(rawValue: try p.string("checkpoint")) ?? .bestVal
         selectBy = Metric(rawValue: try p.string("selectBy")) ?? .oIoU
         dropLast = try p.bool("dropLast")
-        evalEvery = try p.int("evalEvery"); params = p
+        evalEvery = try p.int("evalEvery")
+        keep = KeptCheckpoints(rawValue: try p.string("keep")) ?? .selected
+        params = ComponentParams(p.values.filter { !SpecSections.nonResultTrainKeys.contains($0.key) }, owner: p.owner)
     }
 }
 

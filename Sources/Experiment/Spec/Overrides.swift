@@ -6,10 +6,17 @@ import RRSISModels
 /// The key is a dotted path into the spec (numbers index arrays: `variants.rows.0.name`); the value is
 /// parsed as JSON, and taken as a plain string when it is not valid JSON (so `=fiam` needs no quotes).
 /// Missing objects along the path are created; validation then checks the result like any spec value.
+///
+/// A value that is not valid JSON but has commas outside brackets and quotes is a multirun, as in Hydra:
+/// `--set train.lr=3e-4,1e-3` sweeps the key over both values (`values`; the loader adds it to
+/// `variants.sweep`). A JSON value stays one value: `seeds=[0,1,2]`, `description="a, b"`.
 public struct Override: Equatable, Sendable {
     /// Path components (`["train", "epochs"]`).
     public var path: [String]
+    /// The value (the first one of a multirun).
     public var value: JSONValue
+    /// Every value: one, or several for a multirun.
+    public var values: [JSONValue]
     /// The text as typed, for messages.
     public var text: String
 
@@ -35,7 +42,36 @@ public struct Override: Equatable, Sendable {
         guard !key.isEmpty, !path.contains(where: \.isEmpty) else {
             throw SpecIssue(path: key, .invalidOverride(text: text, reason: "the key must be a dotted path such as train.epochs"))
         }
-        value = (try? JSONParser.parse(raw)) ?? .string(raw)
+        if let json = try? JSONParser.parse(raw) {
+            values = [json]
+        } else {
+            values = Self.topLevelItems(raw).map { (try? JSONParser.parse($0)) ?? .string($0) }
+        }
+        value = values[0]
+    }
+
+    /// Whether the override sweeps its key over several values (`train.lr=3e-4,1e-3`).
+    public var isMultirun: Bool { values.count > 1 }
+
+    /// `text` split at commas that are outside brackets, braces and double quotes (`[8,16],[16,32]` → two items).
+    static func topLevelItems(_ text: String) -> [String] {
+        var items: [String] = [], current = "", depth = 0, quoted = false, escaped = false
+        for c in text {
+            if quoted {
+                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { quoted = false }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == "[" || c == "{" {
+                depth += 1
+            } else if c == "]" || c == "}" {
+                depth -= 1
+            } else if c == ",", depth == 0 {
+                items.append(current); current = ""; continue
+            }
+            current.append(c)
+        }
+        items.append(current)
+        return items
     }
 
     /// Dotted form of the path (`train.epochs`).

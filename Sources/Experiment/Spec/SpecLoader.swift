@@ -41,9 +41,15 @@ public struct SpecLoader {
         for text in overrides {
             do {
                 let o = try Override(parsing: text)
+                let origin = "set on the command line: --set \(SpecIssue.shortened(text))"
+                if o.isMultirun {
+                    document = try Self.sweep(o, in: document)
+                    origins["variants.sweep." + o.dottedPath] = origin
+                    continue
+                }
                 document = try o.apply(to: document)
                 origins = origins.filter { !($0.key == o.dottedPath || $0.key.hasPrefix(o.dottedPath + ".")) }
-                for leaf in o.value.leaves(prefix: o.dottedPath) { origins[leaf.path] = "set on the command line: --set \(SpecIssue.shortened(text))" }
+                for leaf in o.value.leaves(prefix: o.dottedPath) { origins[leaf.path] = origin }
             } catch let issue as SpecIssue {
                 overrideIssues.append(issue)
             }
@@ -55,7 +61,9 @@ public struct SpecLoader {
         document = document.setting("name", to: .string(name))
 
         switch SpecValidator(registry: registry).validate(document, name: name, file: file) {
-        case .success(let spec):
+        case .success(let validated):
+            let (spec, initIssues) = InitFiles.hashed(validated, workingDirectory: workingDirectory)
+            if !initIssues.isEmpty { throw SpecError(file: file, issues: initIssues) }
             if let issue = datasetPathIssue(spec) {
                 throw SpecError(file: file, issues: [Self.origin(of: issue.path, in: origins).map { o in
                     var located = issue
@@ -73,6 +81,22 @@ public struct SpecLoader {
                 return located
             })
         }
+    }
+
+    /// `document` with a multirun override (`--set train.lr=3e-4,1e-3`) added to `variants.sweep`, so every
+    /// variant is crossed with its values.
+    /// - Throws: when the key is not one a variant may vary (naming the JSON-list form for list values).
+    static func sweep(_ o: Override, in document: JSONValue) throws -> JSONValue {
+        let root = o.path[0]
+        guard ["model", "train", "dataset"].contains(root) || ComponentSlot(rawValue: root) != nil else {
+            throw SpecIssue(path: o.dottedPath, .invalidOverride(text: o.text, reason:
+                "a comma-separated value sweeps a model.*, train.* or dataset.* key; to give \(o.dottedPath) one list, write it as JSON: "
+                + "\(o.dottedPath)=[\(Override.topLevelItems(String(o.text.drop { $0 != "=" }.dropFirst())).joined(separator: ","))]"))
+        }
+        let variants = document["variants"] ?? .object([])
+        guard variants.objectPairs != nil else { return document }   // validation reports the broken section
+        let sweep = variants["sweep"].flatMap { $0.objectPairs == nil ? nil : $0 } ?? .object([])
+        return document.setting("variants", to: variants.setting("sweep", to: sweep.setting(o.dottedPath, to: .array(o.values))))
     }
 
     /// Reads, parses and merges `file` with the chain of specs it extends; records the file each leaf came from.

@@ -22,7 +22,13 @@ public enum SpecSections {
                 doc: "val metric that chooses the best-val epoch (the official code keeps the best oIoU)"),
         .bool("dropLast", default: true, doc: "drop each epoch's last incomplete batch (as the official data loader)"),
         .int("evalEvery", default: 1, range: 1...10_000, doc: "evaluate on val every this many epochs (and after the last)"),
+        .choice("keep", KeptCheckpoints.allCases.map(\.rawValue), default: KeptCheckpoints.selected.rawValue,
+                doc: "weights each finished run writes under Results/<spec>/runs/<run key>/: the tested checkpoint, also the last epoch's, or none (not part of run keys)"),
     ]
+
+    /// `train` keys that change what is kept, not what is computed: left out of configs and run keys, and
+    /// not sweepable.
+    public static let nonResultTrainKeys: Set<String> = ["keep"]
 
     /// The dataset kinds, `synthetic` first (the default benchmark).
     public static let datasets: [DatasetKind] = DatasetKind.allCases

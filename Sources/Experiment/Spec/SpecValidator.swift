@@ -54,19 +54,25 @@ public struct SpecValidator {
 
         // Expand even when the base model has problems: variant names can still be checked.
         let issuesBeforeVariants = issues.count
-        var cells = VariantExpansion(registry: registry).expand(document["variants"], base: baseModel ?? partialModel, issues: &issues)
+        let drafts = VariantExpansion(registry: registry, datasetSection: document["dataset"])
+            .expand(document["variants"], base: baseModel ?? partialModel, issues: &issues)
         let variantsOK = !issues[issuesBeforeVariants...].contains { $0.path.hasPrefix("variants") }
-        let cellNames = cells.map(\.name)
+        let cellNames = drafts.map(\.name)
         var seen = Set<String>()
         for n in cellNames where !seen.insert(n).inserted {
             issues.append(SpecIssue(path: "variants", .duplicate(what: "variant name", value: n)))
         }
+        let baseTrain = trainIssues.isEmpty ? (try? TrainingRecipe(trainParams)) : nil
+        // With a broken base section, the cells still resolve against the defaults (so their model rules are checked).
+        var cells = resolveCells(drafts, document: document, train: baseTrain ?? Self.defaultRecipe,
+                                 dataset: dataset ?? DatasetSpec(kind: .synthetic, params: ComponentParams([:], owner: "dataset")), &issues)
         issues += constraintIssues(base: baseModel, cells: cells, dataset: dataset)
         issues += tokenLengthIssues(base: baseModel, cells: cells)
         var baseline = cellNames.first ?? ""
         if case .string(let b)? = document["baseline"] {
-            baseline = b
-            if variantsOK, !cells.isEmpty, !cellNames.contains(b) {
+            // A variant crossed with `sweep` values is named by its first crossing (`FIAM` → `FIAM + lr=0.001`).
+            baseline = cellNames.contains(b) ? b : drafts.first { $0.variantName == b }?.name ?? b
+            if variantsOK, !drafts.isEmpty, !cellNames.contains(baseline) {
                 issues.append(SpecIssue(path: "baseline", .unknownBaseline(name: b, cells: cellNames,
                                                                           suggestion: Suggestion.closest(to: b, in: cellNames))))
             }
@@ -77,11 +83,12 @@ public struct SpecValidator {
             issues.append(SpecIssue(path: "controls[\(c.offset)]", .duplicate(what: "variant name", value: Self.controlName(c.element))))
         }
         if let base = cells.first(where: { $0.name == baseline }) {
-            cells += controls.map { Cell(index: cells.count + ($0.offset), name: Self.controlName($0.element), model: base.model, control: $0.element) }
+            cells += controls.map { Cell(index: cells.count + ($0.offset), name: Self.controlName($0.element), model: base.model, control: $0.element,
+                                         train: base.train, dataset: base.dataset, swept: base.swept) }
         }
 
         guard issues.isEmpty, let dataset, let baseModel, let seeds,
-              let train = try? TrainingRecipe(trainParams), let report = try? ReportOptions(reportParams) else {
+              let train = baseTrain, let report = try? ReportOptions(reportParams) else {
             return .failure(SpecError(file: file, issues: issues))
         }
         var description: String? = nil
@@ -92,6 +99,64 @@ public struct SpecValidator {
             dataset: dataset, baseModel: baseModel, train: train, seeds: seeds, cells: cells,
             baseline: baseline, report: report))
     }
+
+    /// The cells of `drafts`: each draft's `train.*` and `dataset.*` keys applied to the spec's sections and
+    /// resolved as the sections are (a problem is reported at the key that set the value, once per value).
+    private func resolveCells(_ drafts: [DraftCell], document: JSONValue, train: TrainingRecipe, dataset: DatasetSpec,
+                       _ issues: inout [SpecIssue]) -> [Cell] {
+        var resolved: [String: (TrainingRecipe, DatasetSpec)?] = [:]
+        var cells: [Cell] = []
+        for draft in drafts {
+            var sections: (TrainingRecipe, DatasetSpec)? = (train, dataset)
+            if !draft.settings.isEmpty {
+                let signature = draft.settings.map { "\($0.section).\($0.key)=\($0.value.jsonText)" }.joined(separator: "\n")
+                if let known = resolved[signature] {
+                    sections = known
+                } else {
+                    var found: [SpecIssue] = []
+                    sections = resolveSections(draft, document: document, variant: draft.name, &found)
+                    resolved[signature] = sections
+                    for issue in found where !issues.contains(issue) { issues.append(issue) }
+                }
+            }
+            guard let sections else { continue }
+            cells.append(Cell(index: cells.count, name: draft.name, model: draft.model, train: sections.0, dataset: sections.1, swept: draft.swept))
+        }
+        return cells
+    }
+
+    /// The spec's `train` and `dataset` sections with `draft`'s settings applied, resolved; nil with problems.
+    private func resolveSections(_ draft: DraftCell, document: JSONValue, variant: String, _ issues: inout [SpecIssue]) -> (TrainingRecipe, DatasetSpec)? {
+        func merged(_ section: String) -> JSONValue {
+            var json = document[section] ?? .object([])
+            for s in draft.settings where s.section == section { json = json.setting(s.key, to: s.value) }
+            return json
+        }
+        var found: [SpecIssue] = []
+        let (trainParams, trainIssues) = ComponentParams.resolve(merged("train"), against: SpecSections.train, at: "train", owner: "train")
+        found += trainIssues
+        let dataset = validateDataset(merged("dataset"), &found)
+        if let size = dataset?.params.values["imageSize"], case .int(let n) = size, n >= 64, n % 32 != 0 {
+            found.append(SpecIssue(path: "dataset.imageSize", .outOfRange(value: String(n), allowed: "a multiple of 32 from 64")))
+        }
+        let train = trainIssues.isEmpty ? (try? TrainingRecipe(trainParams)) : nil
+        if let train, train.warmup > train.epochs {
+            found.append(SpecIssue(path: "variants", .constraint(keys: ["train.warmup", "train.epochs"], rule: "train.warmup is at most train.epochs",
+                                                                 found: "warmup \(train.warmup) > epochs \(train.epochs)", variant: variant)))
+        }
+        // Report each problem where the variant set the value.
+        issues += found.map { issue in
+            guard let setting = draft.settings.first(where: { issue.path == $0.section + "." + $0.key }) else { return issue }
+            var located = issue
+            located.path = setting.path
+            return located
+        }
+        guard found.isEmpty, let train, let dataset else { return nil }
+        return (train, dataset)
+    }
+
+    /// The recipe with every default.
+    static let defaultRecipe = try! TrainingRecipe(ComponentParams.resolve(nil, against: SpecSections.train, at: "train", owner: "train").0)
 
     /// Broken declared rules (`ParameterConstraint`) of the base model and of every variant: each distinct
     /// component choice is checked once; a variant's issue names the first variant that has the choice.

@@ -77,14 +77,21 @@ public struct AblationRunner {
                + "\(done) already finished in \(storePath), \(pending.count) to train\n")
 
         if !pending.isEmpty {
-            // Control rows train on rewritten expressions: their data is prepared once per control, when first needed.
-            var dataByControl: [ExpressionControl?: RunData] = [nil: try RunData.forRunning(spec, resultsRoot: resultsRoot, warn: output)]
+            // Control rows train on rewritten expressions, and cells that set dataset.* keys on their own data: each
+            // distinct data is prepared once, when first needed.
+            struct DataKey: Hashable { var dataset: DatasetSpec; var control: ExpressionControl? }
+            var prepared: [DataKey: RunData] = [:]
             func data(for run: PlannedRun) throws -> RunData {
-                if let d = dataByControl[run.cell.control] { return d }
-                let d = try RunData.forRunning(spec, resultsRoot: resultsRoot, control: run.cell.control, warn: { _ in })
-                dataByControl[run.cell.control] = d
+                let key = DataKey(dataset: run.cell.dataset, control: run.cell.control)
+                if let d = prepared[key] { return d }
+                let d = try RunData.forRunning(spec.resolved(for: run.cell), resultsRoot: resultsRoot, control: run.cell.control,
+                                               warn: prepared.isEmpty ? output : { _ in })
+                prepared[key] = d
                 return d
             }
+            // Every dataset the pending runs train on is prepared before the first run is claimed, so a missing
+            // or broken dataset is reported with the store untouched.
+            for run in pending where run.cell.control == nil { _ = try data(for: run) }
             var queue = RunQueue(plan: plan, store: store)
             queue.resultsRoot = resultsRoot
             queue.replacingFinished = force
@@ -95,7 +102,7 @@ public struct AblationRunner {
             queue.output = output
             let signals = stopsOnSignals ? SignalInterrupter(raising: interruption) : nil
             defer { signals?.uninstall() }
-            let progress = ProgressReporter(totalRuns: pending.count, epochsPerRun: spec.train.epochs, output: output)
+            let progress = ProgressReporter(totalRuns: pending.count, epochsPerRun: pending[0].cell.train.epochs, output: output)
             _ = try queue.train(pending, data: data, progress: progress)
         }
         // The report reads the runs just recorded, through the same plan and store.

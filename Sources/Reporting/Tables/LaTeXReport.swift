@@ -42,11 +42,13 @@ public enum LaTeXReport {
         out += "\\resizebox{\\ifdim\\width>\\linewidth\\linewidth\\else\\width\\fi}{!}{%\n"
         // The caption says how many seeds; a Seeds column only when some variant lacks some.
         let seedsColumn = table.rows.contains { $0.finishedSeeds.count != table.seeds.count }
-        out += "\\begin{tabular}{l" + String(repeating: "r", count: columns.count + (seedsColumn ? 1 : 0)) + "}\n\\toprule\n"
-        out += (["Variant"] + (seedsColumn ? ["Seeds"] : []) + columns.map { title($0) }).joined(separator: " & ") + " \\\\\n\\midrule\n"
+        // One column per swept key (`train.lr`, …), so rows trained to different budgets show it.
+        out += "\\begin{tabular}{l" + String(repeating: "r", count: table.sweptKeys.count + columns.count + (seedsColumn ? 1 : 0)) + "}\n\\toprule\n"
+        out += (["Variant"] + table.sweptKeys.map { "\\texttt{\(escape($0))}" } + (seedsColumn ? ["Seeds"] : []) + columns.map { title($0) })
+            .joined(separator: " & ") + " \\\\\n\\midrule\n"
         for (i, row) in table.rows.enumerated() {
             // The caption names the baseline.
-            var cells = [escape(row.name)] + (seedsColumn ? ["\(row.finishedSeeds.count)/\(row.plannedSeeds.count)"] : [])
+            var cells = [escape(row.name)] + row.swept.map(escape) + (seedsColumn ? ["\(row.finishedSeeds.count)/\(row.plannedSeeds.count)"] : [])
             for (c, column) in columns.enumerated() {
                 let math = self.math(table.text(row: row, column: column))
                 // \textbf does not reach into math mode; \boldmath does (digits and ±).

@@ -9,12 +9,13 @@ public enum MarkdownReport {
     public static func render(_ table: ReportTable) -> String {
         var out = "# \(table.title ?? table.specName)\n\n"
         if let d = table.description, !d.isEmpty { out += d + "\n\n" }
-        let header = ["Variant", "Seeds"] + table.columns.map(\.title)
+        let header = ["Variant"] + table.sweptKeys + ["Seeds"] + table.columns.map(\.title)
         out += "| " + header.map(escape).joined(separator: " | ") + " |\n"
-        out += "|" + ([":---", "---:"] + table.columns.map { _ in "---:" }).joined(separator: "|") + "|\n"
+        out += "|" + ([":---"] + table.sweptKeys.map { _ in "---:" } + ["---:"] + table.columns.map { _ in "---:" }).joined(separator: "|") + "|\n"
         let best = table.columns.map { table.best($0) }
         for (i, row) in table.rows.enumerated() {
-            var cells = [escape(row.name) + (row.isBaseline ? " (baseline)" : ""), "\(row.finishedSeeds.count)/\(row.plannedSeeds.count)"]
+            var cells = [escape(row.name) + (row.isBaseline ? " (baseline)" : "")] + row.swept.map(escape)
+                + ["\(row.finishedSeeds.count)/\(row.plannedSeeds.count)"]
             for (c, column) in table.columns.enumerated() {
                 let text = table.text(row: row, column: column)
                 cells.append(best[c].contains(i) ? "**\(text)**" : text)
@@ -72,7 +73,7 @@ public enum MarkdownReport {
 /// `<metric> p_improve` (a fraction), empty on the baseline row.
 public enum CSVReport {
     public static func render(_ table: ReportTable) -> String {
-        var header = ["variant", "baseline", "seeds finished", "seeds planned"]
+        var header = ["variant"] + table.sweptKeys + ["baseline", "seeds finished", "seeds planned"]
         let paired = table.rows.contains { !$0.paired.isEmpty }
         for column in table.columns {
             if column.id == ReportTable.pImproveColumn { continue }   // in the paired columns below
@@ -82,7 +83,7 @@ public enum CSVReport {
         if paired { header += Metric.allCases.flatMap { m in ["delta", "ci_low", "ci_high", "p_improve"].map { "\(m.name) \($0)" } } }
         var lines = [header.map(field).joined(separator: ",")]
         for row in table.rows {
-            var fields = [row.name, row.isBaseline ? "true" : "false", String(row.finishedSeeds.count), String(row.plannedSeeds.count)]
+            var fields = [row.name] + row.swept + [row.isBaseline ? "true" : "false", String(row.finishedSeeds.count), String(row.plannedSeeds.count)]
             for column in table.columns where column.id != ReportTable.pImproveColumn {
                 let stats = row.cells[column.id]
                 if column.id == ReportTable.deltaColumn { fields.append(number(stats?.mean)); continue }
@@ -114,16 +115,16 @@ public enum CSVReport {
 public enum TerminalReport {
     public static func render(_ table: ReportTable, ansi: Bool) -> String {
         let best = table.columns.map { table.best($0) }
-        var rows = [["Variant", "Seeds"] + table.columns.map(\.title)]
+        var rows = [["Variant"] + table.sweptKeys + ["Seeds"] + table.columns.map(\.title)]
         for (i, row) in table.rows.enumerated() {
-            var cells = [row.name + (row.isBaseline ? " (baseline)" : ""), "\(row.finishedSeeds.count)/\(row.plannedSeeds.count)"]
+            var cells = [row.name + (row.isBaseline ? " (baseline)" : "")] + row.swept + ["\(row.finishedSeeds.count)/\(row.plannedSeeds.count)"]
             for (c, column) in table.columns.enumerated() {
                 let text = table.text(row: row, column: column)
                 cells.append(best[c].contains(i) ? (ansi ? "\u{1B}[1m\(text)\u{1B}[0m" : "*" + text) : text)
             }
             rows.append(cells)
         }
-        return "\(table.title ?? table.specName)\n" + TextTable.render(rows, rightAligned: Set(1..<(table.columns.count + 2)), ansi: ansi) + "\n"
+        return "\(table.title ?? table.specName)\n" + TextTable.render(rows, rightAligned: Set(1..<(table.sweptKeys.count + table.columns.count + 2)), ansi: ansi) + "\n"
             + (table.notes ?? MarkdownReport.notes(table)).replacingOccurrences(of: "in bold", with: ansi ? "in bold" : "marked *") + "\n"
     }
 }

@@ -41,7 +41,8 @@ public enum ReportBuilder {
                     for case let (id, value?) in costs { perColumn[id, default: []].append((run.seed, value)) }
                 }
             }
-            rows.append(ReportRow(name: cell.name, isBaseline: cell.name == plan.spec.baseline, finishedSeeds: finished,
+            rows.append(ReportRow(name: cell.name, swept: plan.spec.sweptKeys.map { cell.value(of: $0) ?? "" },
+                                  isBaseline: cell.name == plan.spec.baseline, finishedSeeds: finished,
                                   plannedSeeds: plan.spec.seeds, cells: perColumn.mapValues { SeedStatistics(values: $0) }))
         }
         if let base = rows.first(where: \.isBaseline), let baseMean = base.cells[options.primary.name]?.mean {
@@ -69,6 +70,6 @@ public enum ReportBuilder {
         }
         return ReportTable(specName: plan.spec.name, description: plan.spec.description, split: options.split,
                            checkpoint: plan.spec.train.checkpoint.rawValue, primary: options.primary,
-                           columns: columns, rows: rows, seeds: plan.spec.seeds)
+                           columns: columns, rows: rows, seeds: plan.spec.seeds, sweptKeys: plan.spec.sweptKeys)
     }
 }

@@ -54,6 +54,8 @@ public struct SeedStatistics: Equatable, Sendable {
 /// One variant's row.
 public struct ReportRow: Equatable, Sendable {
     public var name: String
+    /// The row's value of each of the table's `sweptKeys`, in order.
+    public var swept: [String] = []
     public var isBaseline: Bool
     /// Seeds with a finished run, and seeds planned.
     public var finishedSeeds: [Int]
@@ -114,6 +116,9 @@ public struct ReportTable: Equatable, Sendable {
     public var rows: [ReportRow]
     /// Seeds of the spec, in order (CSV per-seed columns).
     public var seeds: [Int]
+    /// Spec keys the variants sweep beyond model slots (`train.lr`, `train.epochs`): one column each, after
+    /// the variant's name, so rows trained at different budgets say so.
+    public var sweptKeys: [String] = []
 
     /// Id of the Δ column.
     public static let deltaColumn = "delta"

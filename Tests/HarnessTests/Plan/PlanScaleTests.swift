@@ -23,7 +23,7 @@ struct PlanScaleTests {
     @Test func configRenderingMatchesTheCanonicalRenderOfEveryCell() throws {
         let withControls = try Fixtures.alignment { try $0.set("controls", #"["text-blind", "position-blind"]"#) }
         for spec in [try Fixtures.alignment(), try Fixtures.validate(Self.grid(3, 4)).get(), try withControls.get()] {
-            var render = Plan.ConfigRenderer(spec)
+            var render = Plan.ConfigRenderer()
             for cell in spec.cells { #expect(render(cell) == CanonicalJSON.render(Plan.config(of: cell, in: spec))) }
         }
     }

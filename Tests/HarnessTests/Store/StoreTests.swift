@@ -18,7 +18,7 @@ struct StoreTests {
         let store = try ResultStore(path: dir.path + "/sub/fiabench.sqlite")
         try store.pool.read { db in
             #expect(try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb%' AND name NOT LIKE 'sqlite%'")
-                    == ["runs", "params", "curves", "metrics", "costs", "predictions", "sample_results", "benchmarks", "steps"])
+                    == ["runs", "params", "curves", "metrics", "costs", "predictions", "sample_results", "benchmarks", "steps", "run_files"])
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
             let columns = try db.columns(in: "runs").map(\.name)
             #expect(columns.contains("run_key") && columns.contains("dataset_fingerprint") && columns.contains("commit_sha"))
