@@ -29,7 +29,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let spec = try SpecLoader().load(options.spec, overrides: options.overrides)
-        var evaluation = CheckpointEvaluation(plan: Plan(spec, commit: options.commit), store: try ResultStore.reading(options.store),
+        var evaluation = CheckpointEvaluation(plan: Plan(spec, commit: try options.commit()), store: try ResultStore.reading(options.store),
                                               storePath: options.store)
         evaluation.resultsRoot = results
         if let dataset {
