@@ -26,8 +26,7 @@ extension ReportPlots {
         if window > 1 { note += " Each point: mean of \(window) consecutive steps." }
         return Figure(title: "\(plan.spec.name): training loss per step", note: note,
                       legend: series.map { LegendEntry($0.name, $0.colour) },
-                      rows: [FigureRow([LineChart(title: "Training loss", xLabel: "step", yLabel: "loss", series: series)])],
-                      width: 900)
+                      rows: [FigureRow([LineChart(title: "Training loss", xLabel: "step", yLabel: "loss", series: series)])])
     }
 
     /// Per variant, the learning rate of each step (the first seed's run: the schedule does not depend on the
@@ -46,8 +45,7 @@ extension ReportPlots {
         let note = "The rate each optimisation step used" + (shared && series.count > 1 ? "; the variants' schedules coincide." : ".")
         return Figure(title: "\(plan.spec.name): learning rate", note: note,
                       legend: series.map { LegendEntry($0.name, $0.colour) },
-                      rows: [FigureRow([LineChart(title: "Learning rate", xLabel: "step", yLabel: "learning rate", series: series)])],
-                      width: 900)
+                      rows: [FigureRow([LineChart(title: "Learning rate", xLabel: "step", yLabel: "learning rate", series: series)])])
     }
 
     /// Steps of the finished runs, per cell with any: step → one point per seed (in seed order).
