@@ -143,10 +143,12 @@ public final class ResultStore: Sendable {
         }
     }
 
-    /// Records one finished epoch's curve points (training losses and/or validation figures) in one transaction.
-    public func recordEpoch(runKey: String, points: [CurvePoint]) throws {
+    /// Records one finished epoch in one transaction: its curve points (training losses and/or validation
+    /// figures) and its optimisation `steps` (see `StoreSteps`), so a kill never keeps one without the other.
+    public func recordEpoch(runKey: String, points: [CurvePoint], steps: [StepPoint] = []) throws {
         try pool.write { db in
             try Self.requireRun(runKey, db)
+            try StoreSteps.write(steps, runKey: runKey, db)
             for p in points {
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO curves (run_key, epoch, step, split, loss, lr, seconds, miou, oiou)

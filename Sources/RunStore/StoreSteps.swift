@@ -27,20 +27,16 @@ enum StoreSteps {
             t.primaryKey(["run_key", "step"])
         }
     }
+
+    /// Writes `steps` of a run inside the caller's transaction (replacing rows of the same steps).
+    static func write(_ steps: [StepPoint], runKey: String, _ db: Database) throws {
+        guard !steps.isEmpty else { return }
+        let statement = try db.makeStatement(sql: "INSERT OR REPLACE INTO steps (run_key, step, epoch, loss, lr) VALUES (?, ?, ?, ?, ?)")
+        for s in steps { try statement.execute(arguments: [runKey, s.step, s.epoch, s.loss, s.lr]) }
+    }
 }
 
 extension ResultStore {
-    /// Records steps of a run in one transaction (replacing rows of the same steps).
-    /// - Throws: `StoreError.unknownRun` when the run was never begun.
-    public func recordSteps(runKey: String, _ steps: [StepPoint]) throws {
-        guard !steps.isEmpty else { return }
-        try pool.write { db in
-            try Self.requireRun(runKey, db)
-            let statement = try db.makeStatement(sql: "INSERT OR REPLACE INTO steps (run_key, step, epoch, loss, lr) VALUES (?, ?, ?, ?, ?)")
-            for s in steps { try statement.execute(arguments: [runKey, s.step, s.epoch, s.loss, s.lr]) }
-        }
-    }
-
     /// A run's steps in order (empty for runs recorded before v6).
     public func steps(runKey: String) throws -> [StepPoint] {
         try pool.read { db in

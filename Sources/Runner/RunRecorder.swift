@@ -27,10 +27,9 @@ final class RunRecorder: TrainingObserver {
         tensorBoard?.step(step)
     }
 
-    /// Commits an epoch: its curve points, then its steps.
+    /// Commits an epoch: its curve points and its steps, in one transaction.
     func epochFinished(_ points: [CurvePoint]) throws {
-        try store.recordEpoch(runKey: runKey, points: points)
-        try store.recordSteps(runKey: runKey, pendingSteps)
+        try store.recordEpoch(runKey: runKey, points: points, steps: pendingSteps)
         pendingSteps.removeAll(keepingCapacity: true)
         try tensorBoard?.epoch(points)
     }

@@ -71,9 +71,10 @@ struct RunTrainer {
                 optimizer.step()
                 optimizer.zeroGrad()   // its parameter list is built once; Module.zeroGrad reflects every call
                 step += 1
-                lossSum += Double(loss.item())
-                observer?.stepFinished(StepPoint(step: step, epoch: epoch, loss: Double(loss.item()), lr: Double(optimizer.learningRate)))
-                progress?.step(epoch: epoch, loss: Double(loss.item()))
+                let stepLoss = Double(loss.item())
+                lossSum += stepLoss
+                observer?.stepFinished(StepPoint(step: step, epoch: epoch, loss: stepLoss, lr: Double(optimizer.learningRate)))
+                progress?.step(epoch: epoch, loss: stepLoss)
             }
             let epochSeconds = now() - epochStart
             trainSeconds += epochSeconds
