@@ -174,3 +174,46 @@ extension OfficialStructureTests {
         #expect(torch.channelGate.reduce.bias!.scalars.contains { $0 != 0 })
     }
 }
+
+extension OfficialStructureTests {
+    /// The official detection-style Swin pads a map no larger than the window with zeros, so in an unshifted
+    /// block identical tokens come out differently by where they sit, where the classification Swin's single
+    /// window cannot tell them apart; it also shifts a map the size of the window (attention then stays inside
+    /// each quarter), where the classification rule attends across the whole map. On a map that is a larger
+    /// window multiple the two rules are the same computation. (`ParityTests` checks the padded computation
+    /// against the official equations.)
+    @Test func swinWindowRules() throws {
+        func block(_ rule: SwinWindowRule, shifted: Bool) -> SwinBlock {
+            var rng = RNG(seed: 9)
+            let block = SwinBlock(dim: 8, heads: 2, window: 4, rule: rule, shifted: shifted, mlpRatio: 2, rng: &rng)
+            // Position biases of a trained size (the initial 0.02 would hide the effect in rounding).
+            let bias = block.attention.relativeBias, values = Tensor.randn(bias.shape, rng: &rng).scalars
+            for i in values.indices { bias.storage.pointer[i] = values[i] }
+            return block
+        }
+        var rng = RNG(seed: 10)
+        let token = Tensor.randn([8], rng: &rng).scalars
+        let same = Tensor(shape: [1, 2, 2, 8], data: Array([[Float]](repeating: token, count: 4).joined()))
+        func spread(_ y: Tensor) -> Float {
+            let rows = (0..<4).map { Array(y.scalars[$0 * 8..<($0 + 1) * 8]) }
+            return rows.dropFirst().map { zip($0, rows[0]).map { abs($0 - $1) }.max()! }.max()!
+        }
+        #expect(spread(block(.classification, shifted: false)(same)) < 1e-6)
+        #expect(spread(block(.detection, shifted: false)(same)) > 1e-4)   // 6.8e-4 measured
+
+        func difference(_ x: Tensor) -> Float {
+            let (a, b) = (block(.detection, shifted: true)(x).scalars, block(.classification, shifted: true)(x).scalars)
+            return zip(a, b).map { abs($0 - $1) }.max()!
+        }
+        #expect(difference(Tensor.randn([1, 4, 4, 8], rng: &rng)) > 1e-3)
+        #expect(difference(Tensor.randn([1, 8, 8, 8], rng: &rng)) == 0)
+
+        // Gradients through the padding, the shift of a padded map and the crop (maps padded from 2 to 4, 6 to 8).
+        for (side, shifted) in [(2, false), (2, true), (6, true)] {
+            let detection = block(.detection, shifted: shifted)
+            let x = Tensor.randn([1, side, side, 8], rng: &rng)
+            let r = try GradCheck.run([x] + detection.parameters()) { xs in detection(xs[0]) }
+            #expect(r.maxError < 3e-3, "\(side)×\(side), shifted \(shifted): \(r)")
+        }
+    }
+}

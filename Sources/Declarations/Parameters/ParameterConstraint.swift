@@ -52,9 +52,13 @@ public struct ParameterConstraint: Sendable, Equatable, CustomStringConvertible 
 
     /// A square attention window of `window` tokens must tile each stage map wider than it: stage maps are
     /// `imageSize/4`, `/8`, `/16` and `/32` tokens wide (a map no wider than the window is one window).
-    public static func windowTilesStageMaps(_ window: String) -> ParameterConstraint {
+    /// With `unless` (a choice parameter and one of its values), the rule holds only when that parameter has
+    /// another value (a backbone that pads its maps to a window multiple needs no tiling).
+    public static func windowTilesStageMaps(_ window: String, unless exemption: (key: String, value: String)? = nil) -> ParameterConstraint {
         ParameterConstraint(keys: [window, "dataset.imageSize"],
-                            rule: "\(window) must divide the side of every stage map wider than it (imageSize/4, /8, /16, /32)") { p, context in
+                            rule: "\(window) must divide the side of every stage map wider than it (imageSize/4, /8, /16, /32)"
+                                + (exemption.map { " unless \($0.key) is \"\($0.value)\"" } ?? "")) { p, context in
+            if let exemption, (try? p.string(exemption.key)) == exemption.value { return nil }
             guard let w = try? p.int(window), w > 0, let size = context.imageSize else { return nil }
             let sides = [4, 8, 16, 32].map { size / $0 }
             guard let bad = sides.first(where: { $0 > w && $0 % w != 0 }) else { return nil }

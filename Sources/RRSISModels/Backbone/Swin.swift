@@ -4,7 +4,7 @@ import Declarations
 /// Swin Transformer backbone (Liu et al., 2021), scaled down: stride-4 patch embedding, four stages of
 /// windowed self-attention blocks (shifted windows on alternate blocks, with the shift attention mask,
 /// relative position bias), patch merging between stages, and an alignment module after each stage's
-/// blocks. Each stage's output (the alignment's `r`) goes through its own LayerNorm over channels before it
+/// blocks. Windows follow `SwinWindowRule` (by default the detection-style Swin of LAVT and FIANet). Each stage's output (the alignment's `r`) goes through its own LayerNorm over channels before it
 /// leaves the backbone (`norm{i}` of the official code).
 public final class SwinBackbone: Module, Backbone {
     public let patchEmbed: Conv2d
@@ -15,14 +15,14 @@ public final class SwinBackbone: Module, Backbone {
     public let channels: [Int]
 
     /// - Parameters: dims per stage (e.g. 32/64/128/256), depths (e.g. 1/1/2/1), heads, window size.
-    public init(dims: [Int], depths: [Int], heads: [Int], window: Int, mlpRatio: Int = 4,
-                alignment: AlignmentFactory, rng: inout RNG) throws {
+    public init(dims: [Int], depths: [Int], heads: [Int], window: Int, windowRule: SwinWindowRule = .detection,
+                mlpRatio: Int = 4, alignment: AlignmentFactory, rng: inout RNG) throws {
         precondition(dims.count == 4 && depths.count == 4 && heads.count == 4, "SwinBackbone: four stages")
         channels = dims
         patchEmbed = Conv2d(3, dims[0], kernelSize: 4, stride: 4, rng: &rng)
         patchNorm = LayerNorm(dims[0])
         stages = try (0..<4).map { i in
-            SwinStage(dim: dims[i], depth: depths[i], heads: heads[i], window: window, mlpRatio: mlpRatio,
+            SwinStage(dim: dims[i], depth: depths[i], heads: heads[i], window: window, windowRule: windowRule, mlpRatio: mlpRatio,
                       align: try alignment(i, dims[i], &rng), nextDim: i < 3 ? dims[i + 1] : nil, rng: &rng)
         }
         outputNorms = dims.map { LayerNorm($0) }
@@ -50,10 +50,10 @@ public final class SwinStage: Module {
     public let align: any AlignmentModule
     public let downsample: PatchMerging?
 
-    init(dim: Int, depth: Int, heads: Int, window: Int, mlpRatio: Int, align: any AlignmentModule, nextDim: Int?,
-         rng: inout RNG) {
+    init(dim: Int, depth: Int, heads: Int, window: Int, windowRule: SwinWindowRule, mlpRatio: Int, align: any AlignmentModule,
+         nextDim: Int?, rng: inout RNG) {
         blocks = (0..<depth).map { j in
-            SwinBlock(dim: dim, heads: heads, window: window, shifted: j % 2 == 1, mlpRatio: mlpRatio, rng: &rng)
+            SwinBlock(dim: dim, heads: heads, window: window, rule: windowRule, shifted: j % 2 == 1, mlpRatio: mlpRatio, rng: &rng)
         }
         self.align = align
         downsample = nextDim.map { PatchMerging(dim: dim, outDim: $0, rng: &rng) }
@@ -71,6 +71,23 @@ public final class SwinStage: Module {
     }
 }
 
+/// How a Swin block lays its windows over a map whose side is not a multiple of the window, or is no larger
+/// than it.
+public enum SwinWindowRule: String, CaseIterable, Sendable {
+    /// The detection-style Swin of LAVT and FIANet (`lib/backbone.py`): the normalised map is padded with
+    /// zeros on the bottom and right to a window multiple, every second block shifts by half a window whatever
+    /// the map's size, and the padding is cropped after attention. On small maps the zero tokens and the shift
+    /// mask make a token's attention depend on where it sits in the map.
+    case detection
+    /// The classification Swin's rule: a map no larger than the window is one window of the map's size and
+    /// is not shifted (larger maps must be window multiples).
+    case classification
+
+    /// The `windowRule` parameter the Swin backbone declares.
+    public static let parameter = ParameterSpec.choice("windowRule", allCases.map(\.rawValue), default: SwinWindowRule.detection.rawValue,
+        doc: "detection (official: pad every map to a window multiple, always shift) or classification (a map no larger than the window is one unshifted window)")
+}
+
 /// A Swin block: `x + W-MSA(LN(x))`, then `x + MLP(LN(x))`; `shifted` blocks roll the map by half a
 /// window first and mask attention between pixels that were not neighbours before the roll.
 public final class SwinBlock: Module {
@@ -80,10 +97,12 @@ public final class SwinBlock: Module {
     public let fc1: Linear
     public let fc2: Linear
     let window: Int
+    let rule: SwinWindowRule
     let shifted: Bool
 
-    init(dim: Int, heads: Int, window: Int, shifted: Bool, mlpRatio: Int, rng: inout RNG) {
+    init(dim: Int, heads: Int, window: Int, rule: SwinWindowRule, shifted: Bool, mlpRatio: Int, rng: inout RNG) {
         self.window = window
+        self.rule = rule
         self.shifted = shifted
         norm1 = LayerNorm(dim)
         attention = WindowAttention(dim: dim, heads: heads, window: window, rng: &rng)
@@ -97,13 +116,25 @@ public final class SwinBlock: Module {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         scoped {
             let (h, w) = (x.shape[1], x.shape[2])
-            // As in Swin: a map no larger than the window is one window, and is not shifted.
-            let win = Swift.min(window, h, w)
-            let shift = shifted && Swift.min(h, w) > window ? win / 2 : 0
+            let win: Int, shift: Int, padded: (h: Int, w: Int)
+            switch rule {
+            case .detection:
+                win = window
+                shift = shifted ? window / 2 : 0
+                padded = ((h + window - 1) / window * window, (w + window - 1) / window * window)
+            case .classification:
+                win = Swift.min(window, h, w)
+                shift = shifted && Swift.min(h, w) > window ? win / 2 : 0
+                padded = (h, w)
+            }
+            let pads = padded.h != h || padded.w != w
             var y = norm1(x)
+            if pads { y = y.padded([(0, 0), (0, padded.h - h), (0, padded.w - w), (0, 0)]) }
             if shift > 0 { y = y.rolled(by: -shift, axis: 1).rolled(by: -shift, axis: 2) }
-            y = attention(y, window: win, mask: shift > 0 ? ShiftMask.make(height: h, width: w, window: win, shift: shift) : nil)
+            y = attention(y, window: win,
+                          mask: shift > 0 ? ShiftMask.make(height: padded.h, width: padded.w, window: win, shift: shift) : nil)
             if shift > 0 { y = y.rolled(by: shift, axis: 1).rolled(by: shift, axis: 2) }
+            if pads { y = y.slice(axis: 1, 0..<h).slice(axis: 2, 0..<w) }
             let x1 = x + y
             return x1 + fc2(gelu(fc1(norm2(x1))))
         }
@@ -211,10 +242,12 @@ extension Components {
             StageParameters.depths("transformer blocks"),
             .intList("heads", default: [1, 2, 4, 8], count: 4, range: 1...64, doc: "attention heads per stage"),
             .int("window", default: 4, range: 2...16, doc: "attention window side, in tokens"),
+            SwinWindowRule.parameter,
         ] + StageParameters.pretraining,
-        constraints: [.dividesEach("heads", "dims"), .windowTilesStageMaps("window")]
+        constraints: [.dividesEach("heads", "dims"), .windowTilesStageMaps("window", unless: ("windowRule", SwinWindowRule.detection.rawValue))]
     ) { p, input, rng in
         try SwinBackbone(dims: try p.ints("dims"), depths: try p.ints("depths"), heads: try p.ints("heads"),
-                         window: try p.int("window"), alignment: input.alignment, rng: &rng)
+                         window: try p.int("window"), windowRule: try p.choice(SwinWindowRule.parameter.name, of: SwinWindowRule.self),
+                         alignment: input.alignment, rng: &rng)
     }
 }

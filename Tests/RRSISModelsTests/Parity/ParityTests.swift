@@ -27,12 +27,13 @@ struct ParityTests {
         }
     }
 
-    /// The tiny configuration (also written into the fixture, where `parity.py` reads it). Window 2 on a 64 px
-    /// image keeps every Swin map a window multiple and every shifted block on a map larger than its window, so
-    /// FIABench's small-map rule and the official padding coincide (see `parity.py`).
+    /// The tiny configuration (also written into the fixture, where `parity.py` reads it). The default window 4
+    /// on a 64 px image gives maps 16, 8, 4, 2: the 4×4 stage's second block shifts a map the size of its window
+    /// and the 2×2 stage is padded to one 4×4 window, the cases where the official detection-style Swin (the
+    /// default `windowRule`) differs from the classification Swin's rule (see `parity.py`).
     static let config: [String: JSONValue] = [
         "dims": .array([8, 16, 16, 16].map { .int($0) }), "depths": .array([1, 1, 2, 1].map { .int($0) }),
-        "heads": .array([1, 2, 2, 2].map { .int($0) }), "window": .int(2),
+        "heads": .array([1, 2, 2, 2].map { .int($0) }), "window": .int(4),
         "textDim": .int(8), "textLayers": .int(2), "textHeads": .int(2), "tmemBlocks": .int(1), "decoderDim": .int(8),
     ]
     static let canonicalConfig = CanonicalJSON.render(.object(config.map { ($0.key, $0.value) }))
@@ -79,16 +80,17 @@ struct ParityTests {
     }
 
     /// Tolerances, float32 against the float64 reference, as `max |ours − ref| / max |ref|` per tensor. Measured
-    /// here: logits 6.6e-6 (FIAM), 1.4e-5 (without spatial), 8.7e-6 (coarse); losses ≤ 4.9e-7; worst gradient
-    /// 1.6e-4 (stage 1's object-branch SILA value weight). PyTorch's own float32 run lands at 7.5e-6, 2.2e-7 and
-    /// 1.3e-4 from the same reference (`parity.py` prints it): the engine's error is rounding of the same size
-    /// (~60 layers, a polynomial erf/exp, other summation orders, weight gradients summed over 2×4096 pixels
-    /// and cancelling under instance norms on 2×2 maps). The bounds leave 6–20× headroom for other CPUs and
-    /// thread counts, and stay below every equation error tried on `parity.py`: the smallest, BatchNorm eps
-    /// 1e-4 instead of 1e-5, moves the logits by 5.4e-4; tanh-GELU by 1.0e-3; Dice smooth 1 instead of 1e-6
-    /// moves the loss by 7.8e-5; the others (LayerNorm/InstanceNorm eps, align_corners either way, no shift
-    /// mask, transposed position bias, patch-merging order, CE weights, Dice mean, sigmoid for hard sigmoid,
-    /// SILA scale, the empty object mask) by 1e-3 to 1.
+    /// here (window 4, detection-style windows): logits 1.0e-5 (FIAM), 8.5e-6 (without spatial), 1.0e-5
+    /// (coarse); losses ≤ 3.2e-7; worst gradient 2.3e-4 (a text-encoder MLP bias). PyTorch's own float32 run
+    /// lands at 2.1e-5, 1.4e-6 and 1.8e-4 from the same reference (`parity.py` prints it): the engine's error is
+    /// rounding of the same size (~60 layers, a polynomial erf/exp, other summation orders, weight gradients
+    /// summed over 2×4096 pixels and cancelling under instance norms on 2×2 maps). The bounds leave 4–30×
+    /// headroom for other CPUs and thread counts, and stay below every equation error tried on `parity.py`:
+    /// the smallest, BatchNorm eps 1e-4 instead of 1e-5, moves the logits by 1.2e-3; Dice smooth 1 instead of
+    /// 1e-6 moves the loss by 1.1e-4; the classification Swin's window rule moves the logits by 0.39, no shift
+    /// mask by 0.44; the others (LayerNorm/InstanceNorm eps, align_corners either way, transposed position
+    /// bias, patch-merging order, CE weights, Dice mean, sigmoid for hard sigmoid, SILA scale, the empty object
+    /// mask) by 1e-3 to 1 (measured on the earlier window-2 fixture).
     static let logitTolerance: Float = 1e-4, lossTolerance: Float = 1e-5, gradientTolerance: Float = 1e-3
 
     @Test("logits, loss and gradients equal the PyTorch transcription of the official equations",
