@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(name: "ablate", dependencies: [
             "Harness", "Experiment", "RunStore", "Reporting", "Runner", "Cluster", "Dashboard", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "ablate-bench", dependencies: ["TensorEngine", "NN", "RRSISData", "RRSISModels", "Declarations", "Harness", "Experiment", "Runner", "RunStore", "CKernels"],
+        .executableTarget(name: "ablate-bench", dependencies: ["TensorEngine", "NN", "RRSISData", "RRSISModels", "Declarations", "Harness", "Experiment", "Statistics", "Runner", "RunStore", "CKernels"],
                           swiftSettings: optimisedSwift),
 
         // Test-only helpers: the finite-difference gradient checker, fixtures.

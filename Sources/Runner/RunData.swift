@@ -12,6 +12,8 @@ public enum RunDataError: Error, CustomStringConvertible {
     /// `dataset.path` names no folder.
     case missingFolder(path: String, spec: String)
     case emptySplit(split: String, dataset: String)
+    /// A reference point that only the synthetic benchmark has was asked of another dataset.
+    case notSynthetic(kind: String, spec: String, what: String)
 
     public var description: String {
         switch self {
@@ -21,6 +23,8 @@ public enum RunDataError: Error, CustomStringConvertible {
             return "\(spec): dataset.path: no folder \"\(path)\"; give the dataset root, absolute or relative to the working directory."
         case let .emptySplit(split, dataset):
             return "dataset \(dataset): the \(split) split has no samples; training needs train, val and test samples."
+        case let .notSynthetic(kind, spec, what):
+            return "\(spec): dataset \"\(kind)\": \(what) needs the synthetic benchmark (its scenes know every object's category); use a spec whose dataset.name is \"synthetic\"."
         }
     }
 }
@@ -86,14 +90,7 @@ public struct RunData {
         let p = spec.dataset.params
         switch spec.dataset.kind {
         case .synthetic:
-            var config = SyntheticConfig()
-            config.imageSize = try p.int("imageSize")
-            config.trainCount = try p.int("train")
-            config.valCount = try p.int("val")
-            config.testCount = try p.int("test")
-            config.seed = UInt64(try p.int("seed"))
-            config.noise = try p.double("noise")
-            return .synthetic(config, cacheRoot: cacheRoot)
+            return .synthetic(try syntheticConfig(spec)!, cacheRoot: cacheRoot)
         case .refsegrs:
             guard let path = try? p.string("path") else { throw RunDataError.missingPath(kind: spec.dataset.kind.rawValue, spec: spec.file) }
             return .refSegRS(root: try datasetRoot(path, spec: spec))
@@ -102,6 +99,20 @@ public struct RunData {
             return .folder(root: try datasetRoot(path, spec: spec),
                            classList: spec.dataset.kind == .rrsisd ? ClassLists.rrsisD : ClassLists.synthetic)
         }
+    }
+
+    /// The generator configuration of a synthetic dataset section; nil for data on disk.
+    public static func syntheticConfig(_ spec: AblationSpec) throws -> SyntheticConfig? {
+        guard spec.dataset.kind == .synthetic else { return nil }
+        let p = spec.dataset.params
+        var config = SyntheticConfig()
+        config.imageSize = try p.int("imageSize")
+        config.trainCount = try p.int("train")
+        config.valCount = try p.int("val")
+        config.testCount = try p.int("test")
+        config.seed = UInt64(try p.int("seed"))
+        config.noise = try p.double("noise")
+        return config
     }
 
     /// `dataset.path` as a folder URL, relative paths against the working directory. Where it may lead

@@ -1,7 +1,7 @@
 import Foundation
 import RunStore
 
-// `swift run ablate-bench [engine|layers|data|model [SPEC] [--profile [VARIANT]] [--steps N]|overhead|conv-step] [--record [--store PATH]]`
+// `swift run ablate-bench [engine|layers|data|model [SPEC] [--profile [VARIANT]] [--steps N]|oracle [SPEC]|overhead|conv-step] [--record [--store PATH]]`
 // — benchmarks, never unit tests (the machine is noisy: every figure here is a median, and targets are ratios measured
 // in the same run). `--record` also writes every printed figure into the store's `benchmarks` table, with the commit.
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -52,11 +52,17 @@ case "data":
         FileHandle.standardError.write("ablate-bench data: \(error)\n".data(using: .utf8)!)
         exit(1)
     }
+case "oracle":
+    // oracle [SPEC]: the category oracle of the spec's synthetic test split.
+    do { try OracleBench.run(specPath: arguments.dropFirst().first ?? "Ablations/fiam_vs_coarse.json") } catch {
+        FileHandle.standardError.write("ablate-bench oracle: \(error)\n".data(using: .utf8)!)
+        exit(1)
+    }
 case "conv-step":
     // One conv forward+backward, printed as milliseconds (used to compare debug and release builds).
     print(fmt(ConvBench.stepMilliseconds(), 3))
 case let other:
-    FileHandle.standardError.write("ablate-bench: unknown benchmark '\(other)'. Available: engine, layers, data, model [SPEC] [--profile [VARIANT]] [--steps N], overhead, conv-step\n".data(using: .utf8)!)
+    FileHandle.standardError.write("ablate-bench: unknown benchmark '\(other)'. Available: engine, layers, data, model [SPEC] [--profile [VARIANT]] [--steps N], oracle [SPEC], overhead, conv-step\n".data(using: .utf8)!)
     exit(2)
 }
 

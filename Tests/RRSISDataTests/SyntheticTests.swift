@@ -173,3 +173,29 @@ struct PretrainingWorldTests {
         }
     }
 }
+
+struct CategoryOracleTests {
+    /// The oracle predicts every visible pixel of the target's category: it always covers the whole target
+    /// (intersection = the sample's mask area), scores exactly 1 where the target is its category's only
+    /// instance (`cue=category`), and below 1 where same-category distractors stand beside it (`cue=position`,
+    /// whose distractors are at least 60% visible).
+    @Test func oracleCoversTheTargetAndOnlyTellsCategoriesApart() {
+        var config = SyntheticConfig()
+        config.imageSize = 64
+        var cues: [String: Int] = [:]
+        for i in 0..<60 {
+            let sample = SyntheticGenerator.sample(config, split: .test, index: i)
+            let oracle = SyntheticGenerator.categoryOracle(config, split: .test, index: i)
+            #expect(oracle.tags == sample.tags)
+            #expect(oracle.intersection == sample.maskArea)
+            #expect(oracle.union >= oracle.intersection)
+            switch sample.tags.cue {
+            case "category": #expect(oracle.union == oracle.intersection, "\(sample.id): \(sample.expression)")
+            case "position": #expect(oracle.union > oracle.intersection, "\(sample.id): \(sample.expression)")
+            default: break
+            }
+            cues[sample.tags.cue ?? "", default: 0] += 1
+        }
+        #expect((cues["category"] ?? 0) >= 5 && (cues["position"] ?? 0) >= 5, "\(cues)")
+    }
+}

@@ -2,6 +2,7 @@ import Declarations
 import Experiment
 import Foundation
 import RRSISData
+import RRSISModels
 import Reporting
 import RunStore
 import Statistics

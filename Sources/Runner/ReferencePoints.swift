@@ -1,0 +1,21 @@
+import Experiment
+import RRSISData
+
+/// Reference points of a spec's synthetic benchmark, accumulated exactly as a model's evaluation is (README,
+/// "Reference points"): what a model earns by segmenting the named category alone.
+public enum ReferencePoints {
+    /// The category oracle (`SyntheticGenerator.categoryOracle`) over every sample of `split` of the spec's
+    /// synthetic dataset, overall and per tag.
+    /// - Throws: `RunDataError.notSynthetic` for data on disk (its scenes' other objects are not labelled).
+    public static func categoryOracle(_ spec: AblationSpec, split: Split = .test) throws -> SegmentationEvaluator {
+        guard let config = try RunData.syntheticConfig(spec) else {
+            throw RunDataError.notSynthetic(kind: spec.dataset.kind.rawValue, spec: spec.file, what: "the category oracle")
+        }
+        var evaluator = SegmentationEvaluator()
+        for index in 0..<config.count(of: split) {
+            let r = SyntheticGenerator.categoryOracle(config, split: split, index: index)
+            evaluator.add(intersection: r.intersection, union: r.union, tags: r.tags.breakdown)
+        }
+        return evaluator
+    }
+}

@@ -1,0 +1,33 @@
+import Testing
+import Experiment
+import RRSISData
+@testable import Runner
+
+/// The category oracle as `ablate-bench oracle` reports it (README, "Reference points").
+struct ReferencePointsTests {
+    /// Accumulated as a model's evaluation is: its mean IoU is the mean of the per-sample oracle IoUs
+    /// (recomputed here), the `cue=category` samples score exactly 1, and the others pull the mean below 1.
+    @Test func categoryOracleAccumulatesEveryTestSample() throws {
+        let spec = try Fixtures.alignment()
+        let config = try #require(try RunData.syntheticConfig(spec))
+        let evaluator = try ReferencePoints.categoryOracle(spec)
+        let ious = (0..<config.testCount).map { i -> Double in
+            let r = SyntheticGenerator.categoryOracle(config, split: .test, index: i)
+            return Double(r.intersection) / Double(r.union)
+        }
+        #expect(evaluator.overall.count == config.testCount && config.testCount == 50)
+        #expect(abs(evaluator.overall.mIoU - ious.reduce(0, +) / Double(ious.count)) < 1e-12)
+        #expect(evaluator.byTag["cue=category"]?.mIoU == 1)
+        #expect(evaluator.overall.mIoU < 0.95 && evaluator.overall.mIoU > 0.3, "\(evaluator.overall.mIoU)")
+        #expect((evaluator.byTag["positionNeeded=true"]?.mIoU ?? 1) < 0.7)
+    }
+
+    @Test func dataOnDiskHasNoCategoryOracle() throws {
+        var spec = try Fixtures.alignment()
+        spec.dataset.kind = .refsegrs
+        #expect(throws: RunDataError.self) { try ReferencePoints.categoryOracle(spec) }
+        do { _ = try ReferencePoints.categoryOracle(spec); Issue.record("no error") } catch {
+            #expect("\(error)".contains(#"dataset "refsegrs": the category oracle needs the synthetic benchmark"#), "\(error)")
+        }
+    }
+}
