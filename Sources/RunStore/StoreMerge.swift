@@ -7,14 +7,14 @@ extension ResultStore {
     /// Folds the runs of another store file into this one (the Slurm path: each array task writes its own
     /// SQLite file on local disk, then one step merges them). In one transaction, every run of `other`
     /// that is finished — or that this store does not have finished — replaces this store's row with the
-    /// same key, with its params, curves, steps, metrics, costs, predictions and
-    /// per-sample results. A finished run here is never
+    /// same key, with its params, curves, steps, metrics, costs, predictions, per-sample results, kept files
+    /// and pretraining records. A finished run here is never
     /// replaced by an unfinished one, and an unfinished run arrives without its owner's claim (its worker
     /// is gone), so the next `ablate run` on this store trains it at once.
     /// - Returns: the run keys copied.
     @discardableResult
     public func merge(from other: ResultStore) throws -> [String] {
-        let tables = ["params", "curves", "steps", "metrics", "costs", "predictions", "sample_results", "run_files"]
+        let tables = ["params", "curves", "steps", "metrics", "costs", "predictions", "sample_results", "run_files", "run_pretraining"]
         // Read everything first: the two files are separate connections (no ATTACH across pools).
         let incoming: [(run: Row, children: [String: [Row]])] = try other.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY run_key").map { run in

@@ -33,6 +33,7 @@ import Statistics
 /// - `benchmarks` (v5): figures recorded by `ablate-bench --record`; see `StoreBenchmarks`.
 /// - `steps` (v6): per-step training loss and learning rate of every run; see `StoreSteps`.
 /// - `run_files` (v7): the checkpoints, config and metrics files each run kept; see `StoreRunFiles`.
+/// - `run_pretraining` (v8): the pretrained artifacts each run started from and their cost; see `StorePretraining`.
 ///
 /// Child rows reference `runs` with ON DELETE CASCADE, so restarting a run clears its old curves and results.
 enum StoreSchema {
@@ -125,6 +126,7 @@ enum StoreSchema {
         m.registerMigration(StoreBenchmarks.migrationName) { db in try StoreBenchmarks.migrate(db) }
         m.registerMigration(StoreSteps.migrationName) { db in try StoreSteps.migrate(db) }
         m.registerMigration(StoreRunFiles.migrationName) { db in try StoreRunFiles.migrate(db) }
+        m.registerMigration(StorePretraining.migrationName) { db in try StorePretraining.migrate(db) }
         return m
     }
 }

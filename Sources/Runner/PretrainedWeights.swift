@@ -3,6 +3,7 @@ import Foundation
 import NN
 import RRSISData
 import RRSISModels
+import RunStore
 import TensorEngine
 
 /// Pretrained encoders as content-addressed artifacts under `<cache>/pretrained/`: `backbone-<key>` (semantic
@@ -27,16 +28,29 @@ public struct PretrainedWeights {
 
     /// Loads the pretrained encoders a model configuration asks for into `model` (its backbone at the data's
     /// image size, its text encoder over the training split's vocabulary), pretraining first where needed.
-    public func initialise(_ model: Segmenter, config: ModelConfig, data: RunData) throws {
-        if let choice = config.choices[.backbone] {
-            try initialise(model.backbone, choice: choice, imageSize: data.train.height)
+    /// Returns what each loaded artifact is and what making it cost (for the store's `run_pretraining`).
+    @discardableResult
+    public func initialise(_ model: Segmenter, config: ModelConfig, data: RunData) throws -> [PretrainingRecord] {
+        var used: [PretrainingRecord] = []
+        if let choice = config.choices[.backbone], let loaded = try loadBackbone(model.backbone, choice: choice, imageSize: data.train.height) {
+            used.append(Self.record(.backbone, loaded))
         }
         if let choice = config.choices[.text], try Self.textRecipe(for: choice) != nil {
             guard let encoder = model.text as? TextEncoder else {
                 throw CheckpointError.malformed("text encoder \(choice.name): masked-word pretraining needs the transformer encoder")
             }
-            try initialise(encoder, choice: choice, vocabulary: data.train.vocabulary)
+            if let loaded = try loadText(encoder, choice: choice, vocabulary: data.train.vocabulary) { used.append(Self.record(.text, loaded)) }
         }
+        return used
+    }
+
+    /// The store's record of an artifact loaded into `slot`, from the metadata its pretraining wrote.
+    static func record(_ slot: ComponentSlot, _ loaded: (url: URL, metadata: [String: String])) -> PretrainingRecord {
+        let m = loaded.metadata
+        return PretrainingRecord(slot: slot.rawValue, artifact: loaded.url.lastPathComponent, recipe: m["recipe"] ?? "",
+                                 seconds: m["seconds"].flatMap(Double.init), threads: m["threads"].flatMap(Int.init),
+                                 finalLoss: m["final_loss"].flatMap(Double.init),
+                                 finalAccuracy: (m["final_pixel_accuracy"] ?? m["final_masked_accuracy"]).flatMap(Double.init))
     }
 
     // MARK: Backbone
@@ -61,6 +75,11 @@ public struct PretrainedWeights {
     /// pretraining first when no artifact exists. Returns the artifact's URL, or nil.
     @discardableResult
     public func initialise(_ backbone: any Backbone, choice: ComponentChoice, imageSize: Int) throws -> URL? {
+        try loadBackbone(backbone, choice: choice, imageSize: imageSize)?.url
+    }
+
+    /// `initialise(_:choice:imageSize:)`, also returning the artifact's metadata.
+    func loadBackbone(_ backbone: any Backbone, choice: ComponentChoice, imageSize: Int) throws -> (url: URL, metadata: [String: String])? {
         guard let recipe = try Self.backboneRecipe(for: choice, imageSize: imageSize) else { return nil }
         let url = backboneURL(recipe, choice)
         try artifact(at: url) { lock in
@@ -79,8 +98,9 @@ public struct PretrainedWeights {
                             "seconds": String(format: "%.1f", now() - start), "final_loss": String(format: "%.5f", last.loss),
                             "final_pixel_accuracy": String(format: "%.5f", last.accuracy), "threads": String(Parallel.workers)])
         }
-        try BackbonePretraining.load(try SafeTensors.read(url).tensors, into: backbone, source: url.path)
-        return url
+        let file = try SafeTensors.read(url)
+        try BackbonePretraining.load(file.tensors, into: backbone, source: url.path)
+        return (url, file.metadata)
     }
 
     // MARK: Text encoder
@@ -101,6 +121,11 @@ public struct PretrainedWeights {
     /// `vocabulary` (nothing when it asks for none), pretraining first when no artifact exists.
     @discardableResult
     public func initialise(_ encoder: TextEncoder, choice: ComponentChoice, vocabulary: Vocabulary) throws -> URL? {
+        try loadText(encoder, choice: choice, vocabulary: vocabulary)?.url
+    }
+
+    /// `initialise(_:choice:vocabulary:)`, also returning the artifact's metadata.
+    func loadText(_ encoder: TextEncoder, choice: ComponentChoice, vocabulary: Vocabulary) throws -> (url: URL, metadata: [String: String])? {
         guard let recipe = try Self.textRecipe(for: choice) else { return nil }
         let url = textURL(recipe, choice)
         try artifact(at: url) { lock in
@@ -130,7 +155,7 @@ public struct PretrainedWeights {
             throw CheckpointError.malformed("\(url.path): no \"tokens\" list in its metadata; delete the file to pretrain again")
         }
         try TextPretraining.load(file.tensors, pretrainedTokens: tokens, into: encoder, vocabulary: vocabulary, source: url.path)
-        return url
+        return (url, file.metadata)
     }
 
     // MARK: Artifacts

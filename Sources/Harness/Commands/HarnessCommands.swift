@@ -121,7 +121,8 @@ public enum HarnessCommands {
         if let blocker = WritableFolder.blockingFile(folder) { throw ReportError.cannotWrite(folder: folder, reason: blocker) }
         let costs = try CostTableBuilder.build(plan, store: store)
         let files = try ReportWriter.write(table, breakdown: breakdown, costs: costs, resultsRoot: resultsRoot, latex: spec.report.latex,
-                                             latexColumns: spec.report.latexColumns)
+                                             latexColumns: spec.report.latexColumns,
+                                             costsAppendix: PretrainingSummary.markdown(try PretrainingSummary.entries(plan, store: store)))
         let plots = try ReportPlots.write(plan, store: store, table: table, breakdown: breakdown, resultsRoot: resultsRoot,
                                            testSamples: testSamples(plan, resultsRoot: resultsRoot))
         return (table, files + plots.files, plots.notes)

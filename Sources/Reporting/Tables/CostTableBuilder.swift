@@ -5,7 +5,9 @@ import Statistics
 
 /// Builds the per-component cost table (`costs.md`): one row per variant; parameters (M) and GMACs of each
 /// component the runner measured (`backbone`, `text`, `alignment`, `scale`, `decoder` in data-flow order,
-/// then any others), then peak memory (MB). Means over the finished seeds; parameters and MACs do not vary by seed.
+/// then any others), then peak memory (MB) and the fine-tuning time of a run (its training steps, from the run's
+/// curve; a pretrained encoder's one-time cost is `PretrainingSummary`'s). Means over the finished seeds;
+/// parameters and MACs do not vary by seed.
 public enum CostTableBuilder {
     /// `nil` when no finished run of the plan stored per-component costs.
     public static func build(_ plan: Plan, store: ResultStore) throws -> ReportTable? {
@@ -17,6 +19,10 @@ public enum CostTableBuilder {
             var finished: [Int] = []
             for run in plan.runs(of: cell) where statuses[run.runKey] == .finished {
                 finished.append(run.seed)
+                // A curve's `seconds` are cumulative training seconds at the end of each epoch.
+                if let seconds = try store.curves(runKey: run.runKey).compactMap(\.seconds).max() {
+                    values["finetune", default: []].append((run.seed, seconds / 60))
+                }
                 for cost in try store.costs(runKey: run.runKey) {
                     if cost.component == CostRecord.total {
                         if let bytes = cost.peakMemoryBytes { values["memory", default: []].append((run.seed, Double(bytes) / 1e6)) }
@@ -42,11 +48,13 @@ public enum CostTableBuilder {
             columns.append(ReportColumn(id: "gmacs:" + c, title: "\(c) GMACs", polarity: .lowerIsBetter, decimals: 3, showsSpread: false))
         }
         columns.append(ReportColumn(id: "memory", title: "Peak memory (MB)", polarity: .lowerIsBetter, decimals: 0))
+        columns.append(ReportColumn(id: "finetune", title: "Fine-tuning (min/run)", polarity: .lowerIsBetter, decimals: 1))
         return ReportTable(
             specName: plan.spec.name, title: "\(plan.spec.name): cost per component",
             notes: "Parameters in millions and GMACs of one forward pass at batch 1 and the evaluation resolution "
-                + "(a fused multiply-add counts 1; FLOPs = 2 × MACs), per component; peak tensor memory during training, "
-                + "mean ± sample std over seeds; lowest value per column in bold.",
+                + "(a fused multiply-add counts 1; FLOPs = 2 × MACs), per component; peak tensor memory during training; "
+                + "fine-tuning: a run's training time, the sum of its epochs' steps (validation, evaluation and the one-time "
+                + "pretraining of its encoders not included); mean ± sample std over seeds; lowest value per column in bold.",
             description: nil, split: plan.spec.report.split, checkpoint: plan.spec.train.checkpoint.rawValue,
             primary: plan.spec.report.primary, columns: columns, rows: rows, seeds: plan.spec.seeds)
     }

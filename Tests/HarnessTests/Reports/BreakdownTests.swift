@@ -67,12 +67,16 @@ struct CostTableTests {
                 CostRecord(component: "alignment", params: 50_000 + extra, macs: 10_000_000 + 1000 * extra),
                 CostRecord(component: CostRecord.total, params: 1_650_000 + extra, peakMemoryBytes: 200_000_000 + 10_000_000 * run.seed),
             ])
+            // Cumulative training seconds per epoch: 60 s (seed 0) and 120 s (seed 1) in all.
+            try store.recordEpoch(runKey: run.runKey, points: [CurvePoint(epoch: 1, step: 3, split: "train", loss: 1, seconds: 25),
+                                                               CurvePoint(epoch: 2, step: 6, split: "train", loss: 1, seconds: 60 + 60 * Double(run.seed))])
         }
         let table = try #require(try CostTableBuilder.build(plan, store: store))
         #expect(table.columns.map(\.title) == ["backbone params (M)", "backbone GMACs", "text params (M)", "text GMACs",
-                                               "alignment params (M)", "alignment GMACs", "Peak memory (MB)"])
+                                               "alignment params (M)", "alignment GMACs", "Peak memory (MB)", "Fine-tuning (min/run)"])
         #expect(table.text(row: table.rows[2], column: table.columns[4]) == "0.090")
         #expect(table.text(row: table.rows[0], column: table.columns[6]) == "205 ± 7")   // 200 and 210 MB
+        #expect(table.text(row: table.rows[0], column: table.columns[7]) == "1.5 ± 0.7")  // 1 and 2 minutes
         #expect(table.best(table.columns[4]) == [0])
         try ReportTests.golden("alignment_costs.md", MarkdownReport.render(table))
     }

@@ -50,6 +50,20 @@ struct EndToEndTests {
         let table = try String(contentsOfFile: dir.path + "/Results/smoke/table.md", encoding: .utf8)
         #expect(table.contains("FIAM"))
 
+        // Both runs start from the same two pretrained artifacts; costs.md gives their cost once, and each
+        // run's fine-tuning time.
+        let pretraining = try runs.map { try store.pretraining(runKey: $0.record.runKey) }
+        #expect(pretraining.allSatisfy { $0.map(\.slot) == ["backbone", "text"] })
+        #expect(pretraining[0].map(\.artifact) == pretraining[1].map(\.artifact))
+        #expect(pretraining[0].allSatisfy { ($0.seconds ?? -1) >= 0 && $0.threads != nil && $0.recipe.hasPrefix("pretrain=")
+                                             && ($0.finalAccuracy ?? -1) >= 0 && ($0.finalAccuracy ?? 2) <= 1 })
+        let costs = try String(contentsOfFile: dir.path + "/Results/smoke/costs.md", encoding: .utf8)
+        #expect(costs.contains("Fine-tuning (min/run)") && costs.contains("## Pretraining (once per configuration)"))
+        for record in pretraining[0] {
+            #expect(costs.components(separatedBy: "| `\(record.artifact)` |").count == 2, "\(record.artifact) listed once")
+            #expect(costs.contains("- `\(record.artifact)`: `\(record.recipe)`"))
+        }
+
         // A rerun trains nothing and reports the same table.
         let again = Log()
         let second = try runner(dir, log: again).run()

@@ -18,7 +18,8 @@ struct StoreTests {
         let store = try ResultStore(path: dir.path + "/sub/fiabench.sqlite")
         try store.pool.read { db in
             #expect(try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb%' AND name NOT LIKE 'sqlite%'")
-                    == ["runs", "params", "curves", "metrics", "costs", "predictions", "sample_results", "benchmarks", "steps", "run_files"])
+                    == ["runs", "params", "curves", "metrics", "costs", "predictions", "sample_results", "benchmarks", "steps", "run_files",
+                        "run_pretraining"])
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
             let columns = try db.columns(in: "runs").map(\.name)
             #expect(columns.contains("run_key") && columns.contains("dataset_fingerprint") && columns.contains("commit_sha"))
@@ -109,6 +110,27 @@ struct StoreTests {
     }
 }
 
+struct StorePretrainingTests {
+    /// Records replace by slot, read back by slot name, need a begun run and go with it when it restarts.
+    @Test func pretrainingRecordsRoundTripAndFollowTheirRun() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let store = try ResultStore(path: dir.path + "/fiabench.sqlite")
+        let text = PretrainingRecord(slot: "text", artifact: "text-01.safetensors", recipe: "pretrain=mlm", seconds: nil, threads: nil,
+                                     finalLoss: nil, finalAccuracy: nil)
+        var backbone = PretrainingRecord(slot: "backbone", artifact: "backbone-00.safetensors", recipe: "pretrain=segmentation",
+                                         seconds: 1.5, threads: 1, finalLoss: 0.5, finalAccuracy: 0.9)
+        #expect(throws: StoreError.self) { try store.recordPretraining(runKey: "k1", [text]) }
+        try store.beginRun(StoreTests.record("k1"))
+        try store.recordPretraining(runKey: "k1", [text, backbone])
+        backbone.seconds = 2.5
+        try store.recordPretraining(runKey: "k1", [backbone])
+        #expect(try store.pretraining(runKey: "k1") == [backbone, text])
+        try store.beginRun(StoreTests.record("k1"))   // a restart clears the run's rows
+        #expect(try store.pretraining(runKey: "k1").isEmpty)
+    }
+}
+
 struct StoreMergeTests {
     @Test func mergeCopiesRunsWithTheirRowsAndNeverDowngradesAFinishedRun() throws {
         let dir = try TempDir()
@@ -123,8 +145,12 @@ struct StoreMergeTests {
         try task.recordEpoch(runKey: "k2", points: [CurvePoint(epoch: 1, step: 3, split: "train", loss: 0.9)])
         let metrics = [MetricValue(split: "test", name: "mIoU", value: 0.6), MetricValue(split: "test", name: "mIoU", tag: "scale=small", value: 0.1)]
         try task.finishRun(runKey: "k2", metrics: metrics, costs: [CostRecord(component: "total", params: 7)])
+        let pretrained = PretrainingRecord(slot: "backbone", artifact: "backbone-00.safetensors", recipe: "pretrain=segmentation",
+                                           seconds: 97.6, threads: 2, finalLoss: 0.54, finalAccuracy: 0.956)
+        try task.recordPretraining(runKey: "k2", [pretrained])
 
         #expect(try main.merge(from: task) == ["k2"])
+        #expect(try main.pretraining(runKey: "k2") == [pretrained])
         #expect(try main.finishedRunKeys() == ["k1", "k2"])
         #expect(try main.metrics(runKey: "k1") == [MetricValue(split: "test", name: "mIoU", value: 0.5)])
         #expect(try main.metrics(runKey: "k2") == metrics)
