@@ -56,7 +56,28 @@ public enum DashboardSite {
         try save(benchmarksFile, Data(benchmarksPage(benchmarks).utf8))
         try save("index.html", Data(index(pages, benchmarks: benchmarks).utf8))
         files.insert(files.removeLast(), at: 0)
+        let removed = try removeStalePages(in: folder, keeping: Set(files.map { ($0 as NSString).lastPathComponent }))
+        if removed > 0 {
+            notes.append("removed \(removed) page\(removed == 1 ? "" : "s") and image\(removed == 1 ? "" : "s") of an earlier site (runs or specs no longer shown)")
+        }
         return Output(files: files, notes: notes)
+    }
+
+    /// Deletes the files of `folder` named as this site names its pages (`run-*.html`, `run-*-qualitative.png`,
+    /// `spec-*.html`) that this writing did not produce — an earlier site's pages of runs the store no longer has
+    /// (e.g. after a change of run keys), which would otherwise linger unlinked. Any other file is left alone.
+    /// Returns how many were deleted.
+    static func removeStalePages(in folder: String, keeping written: Set<String>) throws -> Int {
+        func isSitePage(_ name: String) -> Bool {
+            (name.hasPrefix("run-") && (name.hasSuffix(".html") || name.hasSuffix("-qualitative.png")))
+                || (name.hasPrefix("spec-") && name.hasSuffix(".html"))
+        }
+        var removed = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder) where isSitePage(name) && !written.contains(name) {
+            try FileManager.default.removeItem(atPath: folder + "/" + name)
+            removed += 1
+        }
+        return removed
     }
 
     static let benchmarksFile = "benchmarks.html"

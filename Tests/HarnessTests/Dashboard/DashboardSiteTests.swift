@@ -57,6 +57,24 @@ struct DashboardSiteTests {
         }
     }
 
+    /// Rewriting into a folder that holds an earlier site deletes that site's pages of runs and specs it no longer
+    /// shows (they would linger unlinked, e.g. after run keys change), and nothing else.
+    @Test func anEarlierSitesStalePagesAreRemovedOtherFilesKept() throws {
+        let f = try DashboardFixture()
+        defer { f.dir.remove() }
+        let stale = ["run-0000deadbeef0000.html", "run-0000deadbeef0000-qualitative.png", "spec-gone.html"]
+        let kept = ["notes.txt", "run-log.txt", "speculation.html"]
+        for name in stale + kept { try Data("x".utf8).write(to: URL(fileURLWithPath: f.site + "/" + name)) }
+        let again = try DashboardSite.write(store: try ResultStore.reading(f.storePath), into: f.site, specsFolder: f.dir.path + "/Ablations",
+                                            resultsRoot: f.dir.path + "/Results")
+        let present = Set(try FileManager.default.contentsOfDirectory(atPath: f.site))
+        #expect(stale.allSatisfy { !present.contains($0) }, "\(present.sorted())")
+        #expect(kept.allSatisfy { present.contains($0) })
+        #expect(Set(again.files.map { ($0 as NSString).lastPathComponent }).isSubset(of: present))
+        #expect(present.count == again.files.count + kept.count)
+        #expect(again.notes.contains("removed 3 pages and images of an earlier site (runs or specs no longer shown)"))
+    }
+
     @Test func aMissingStoreIsAnErrorInOurWords() throws {
         let dir = try TempDir()
         defer { dir.remove() }
