@@ -28,14 +28,17 @@ public struct PretrainedWeights {
 
     /// Loads the pretrained encoders a model configuration asks for into `model` (its backbone at the data's
     /// image size, its text encoder over the training split's vocabulary), pretraining first where needed.
-    /// Returns what each loaded artifact is and what making it cost (for the store's `run_pretraining`).
+    /// A slot that also names an `init` file is skipped (neither pretrained nor loaded): its weights are that
+    /// file's (`RunQueue.initialiseSlots`). Returns what each loaded artifact is and what making it cost (for the
+    /// store's `run_pretraining`).
     @discardableResult
     public func initialise(_ model: Segmenter, config: ModelConfig, data: RunData) throws -> [PretrainingRecord] {
         var used: [PretrainingRecord] = []
-        if let choice = config.choices[.backbone], let loaded = try loadBackbone(model.backbone, choice: choice, imageSize: data.train.height) {
+        if let choice = config.choices[.backbone], choice.initFile == nil,
+           let loaded = try loadBackbone(model.backbone, choice: choice, imageSize: data.train.height) {
             used.append(Self.record(.backbone, loaded))
         }
-        if let choice = config.choices[.text], try Self.textRecipe(for: choice) != nil {
+        if let choice = config.choices[.text], choice.initFile == nil, try Self.textRecipe(for: choice) != nil {
             guard let encoder = model.text as? TextEncoder else {
                 throw CheckpointError.malformed("text encoder \(choice.name): masked-word pretraining needs the transformer encoder")
             }

@@ -110,10 +110,7 @@ public struct RunQueue {
             let model = try ModelCatalog.standard.segmenter(run.cell.model, vocabulary: data.train.vocabulary.count, seed: UInt64(run.seed))
             let pretraining = try PretrainedWeights(cacheRoot: ResultsFolder.cache(resultsRoot: resultsRoot), output: output)
                 .initialise(model, config: run.cell.model, data: data)
-            // A slot that also names an `init` file ends with that file's weights, not the artifact's.
-            try store.recordPretraining(runKey: run.runKey, pretraining.filter { record in
-                ComponentSlot(rawValue: record.slot).map { run.cell.model.choices[$0]?.initFile == nil } ?? true
-            })
+            try store.recordPretraining(runKey: run.runKey, pretraining)
             try Self.initialiseSlots(model, config: run.cell.model, workingDirectory: FileManager.default.currentDirectoryPath)
             let recipe = run.cell.train, kept = KeptFiles(run: run, spec: plan.spec, resultsRoot: resultsRoot)
             var trainer = RunTrainer(recipe: recipe, data: data, seed: run.seed, progress: progress)

@@ -1,4 +1,5 @@
 import Declarations
+import Experiment
 import Foundation
 import Testing
 import NN
@@ -192,4 +193,22 @@ final class Counter: @unchecked Sendable {
     private var count = 0
     func add() { lock.lock(); count += 1; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
+
+struct PretrainedInitTests {
+    /// A slot that names an `init` file takes that file's weights, so it is neither pretrained nor loaded (nor
+    /// recorded as starting from an artifact); the other slot is pretrained as asked.
+    @Test func aSlotWithAnInitFileIsNotPretrained() throws {
+        let root = PretrainedWeightsTests.folder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let spec = try SpecLoader().load(EndToEndTests.repository + "/Ablations/smoke.json")
+        var config = spec.cells[0].model
+        config.choices[.backbone]?.initFile = "weights.safetensors"
+        let data = try RunData(spec, maxLength: spec.textLength, cacheRoot: nil)
+        let model = try ModelCatalog.standard.segmenter(config, vocabulary: data.train.vocabulary.count, seed: 0)
+        let used = try PretrainedWeights(cacheRoot: root, output: { _ in }).initialise(model, config: config, data: data)
+        #expect(used.map(\.slot) == ["text"])
+        let made = try FileManager.default.contentsOfDirectory(atPath: root.path + "/pretrained")
+        #expect(made.filter { $0.hasSuffix(".safetensors") }.allSatisfy { $0.hasPrefix("text-") } && made.contains { $0.hasPrefix("text-") }, "\(made)")
+    }
 }
