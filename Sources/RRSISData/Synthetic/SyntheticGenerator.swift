@@ -37,10 +37,16 @@ public enum SyntheticGenerator {
 
     /// Sample `index` of `split` (the configuration is assumed valid).
     public static func sample(_ config: SyntheticConfig, split: Split, index: Int) -> RRSISSample {
+        let (id, scene, render) = composed(config, split: split, index: index)
+        return scene.sample(id: id, split: split, config: config, render: render)
+    }
+
+    /// Sample `index` of `split` before it becomes an `RRSISSample`: its id, scene and rendering.
+    static func composed(_ config: SyntheticConfig, split: Split, index: Int) -> (id: String, scene: ComposedScene, render: SceneRenderer.Output) {
         var rng = SeededRandom(seed: config.seed, salt: split.salt, index: UInt64(index))
         let id = "syn-\(split.rawValue)-" + String(format: "%06d", index)
         let (scene, render) = compose(config, rng: &rng, id: id)
-        return scene.sample(id: id, split: split, config: config, render: render)
+        return (id, scene, render)
     }
 
     /// Salt of the pretraining world's seed stream: distinct from every split's (1, 2, 3), so no pretraining
