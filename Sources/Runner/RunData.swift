@@ -24,7 +24,7 @@ public enum RunDataError: Error, CustomStringConvertible {
         case let .emptySplit(split, dataset):
             return "dataset \(dataset): the \(split) split has no samples; training needs train, val and test samples."
         case let .notSynthetic(kind, spec, what):
-            return "\(spec): dataset \"\(kind)\": \(what) needs the synthetic benchmark (its scenes know every object's category); use a spec whose dataset.name is \"synthetic\"."
+            return "\(spec): dataset \"\(kind)\": \(what) needs the synthetic benchmark (it reads the generator's scenes); use a spec whose dataset.name is \"synthetic\"."
         }
     }
 }
