@@ -4,7 +4,8 @@ import Declarations
 /// How the fusion gates of an alignment module are initialised (a fidelity choice with pretrained
 /// encoders, a learning-speed one without them). Measured on the main ablation's baseline, three seeds:
 /// official 30.15 vs PyTorch's defaults 29.70 test mIoU (per-seed differences −1.45, +0.91, +1.89), no
-/// difference resolved; so the default is the official one (docs/recipe.md).
+/// difference resolved; so the default is the official one (docs/recipe.md). TMEM's `mlpInit` offers the
+/// same two choices for its MLP.
 public enum GateInit: String, CaseIterable, Sendable {
     /// The official trunc-normal(0.02) weights with zero biases (the backbone's `init_weights`).
     case official

@@ -10,7 +10,9 @@ import Declarations
 /// t = conv1×1_up(BN(z)), split per scale into t_i
 /// out_i = ScaleAwareGate(x_i, t_i)
 /// ```
-/// The paper uses 1 block for RefSegRS and 3 for RRSIS-D.
+/// The paper uses 1 block for RefSegRS and 3 for RRSIS-D. The official TMEM sits inside the backbone, so
+/// its MLP's `nn.Linear`s are redrawn by the backbone's `init_weights` (trunc-normal 0.02, zero biases) while
+/// its convolutions keep PyTorch's defaults; `mlpInit` chooses between that and PyTorch's defaults.
 public final class TMEM: Module, ScaleModule {
     public let down: Conv2d
     public let blocks: [TMEMBlock]
@@ -19,11 +21,11 @@ public final class TMEM: Module, ScaleModule {
     public let gates: [ScaleAwareGate]
     public let outputChannels: [Int]
 
-    public init(channels: [Int], textDim: Int, blocks: Int = 1, rng: inout RNG) {
+    public init(channels: [Int], textDim: Int, blocks: Int = 1, mlpInit: WeightInit = .torchDefault, rng: inout RNG) {
         let total = channels.reduce(0, +), reduced = Swift.max(total / 4, 1)
         outputChannels = channels
         down = Conv2d(total, reduced, kernelSize: 1, rng: &rng)
-        self.blocks = (0..<blocks).map { _ in TMEMBlock(channels: reduced, textDim: textDim, rng: &rng) }
+        self.blocks = (0..<blocks).map { _ in TMEMBlock(channels: reduced, textDim: textDim, mlpInit: mlpInit, rng: &rng) }
         norm = BatchNorm2d(reduced)
         up = Conv2d(reduced, total, kernelSize: 1, rng: &rng)
         gates = channels.map { ScaleAwareGate(channels: $0, rng: &rng) }
@@ -52,12 +54,12 @@ public final class TMEMBlock: Module {
     public let fc1: Linear
     public let fc2: Linear
 
-    public init(channels: Int, textDim: Int, mlpRatio: Int = 2, rng: inout RNG) {
+    public init(channels: Int, textDim: Int, mlpRatio: Int = 2, mlpInit: WeightInit = .torchDefault, rng: inout RNG) {
         norm1 = LayerNorm(channels)
         sila = SILA(visual: channels, text: textDim, rng: &rng)
         norm2 = LayerNorm(channels)
-        fc1 = Linear(channels, channels * mlpRatio, rng: &rng)
-        fc2 = Linear(channels * mlpRatio, channels, rng: &rng)
+        fc1 = Linear(channels, channels * mlpRatio, init: mlpInit, rng: &rng)
+        fc2 = Linear(channels * mlpRatio, channels, init: mlpInit, rng: &rng)
         super.init()
     }
 
@@ -114,8 +116,11 @@ extension Components {
     public static let tmem = ScaleComponent(
         name: "tmem",
         doc: "TMEM, text-aware multi-scale enhancement: cross-scale interaction conditioned on the text.",
-        parameters: [.int("blocks", default: 1, range: 1...4, doc: "stacked enhancement blocks")]
+        parameters: [.int("blocks", default: 1, range: 1...4, doc: "stacked enhancement blocks"),
+                     .choice("mlpInit", GateInit.allCases.map(\.rawValue), default: GateInit.official.rawValue,
+                             doc: "the blocks' MLP weights: the official trunc-normal(0.02) with zero biases, or PyTorch's defaults")]
     ) { p, input, rng in
-        TMEM(channels: input.channels, textDim: input.textDim, blocks: try p.int("blocks"), rng: &rng)
+        TMEM(channels: input.channels, textDim: input.textDim, blocks: try p.int("blocks"),
+             mlpInit: try p.choice("mlpInit", of: GateInit.self).weightInit, rng: &rng)
     }
 }

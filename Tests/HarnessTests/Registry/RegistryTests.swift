@@ -24,7 +24,7 @@ struct RegistryTests {
         #expect(try params.int("blocks") == 3)
         #expect(try params.double("blocks") == 3.0)
         #expect(throws: RegistryError.parameterType(owner: "scale tmem", name: "blocks", requested: "a boolean", actual: "3")) { try params.bool("blocks") }
-        #expect(throws: RegistryError.missingParameter(owner: "scale tmem", name: "depth", available: ["blocks"])) { try params.int("depth") }
+        #expect(throws: RegistryError.missingParameter(owner: "scale tmem", name: "depth", available: ["blocks", "mlpInit"])) { try params.int("depth") }
     }
 
     @Test func stringAndObjectChoicesResolveAlike() throws {
