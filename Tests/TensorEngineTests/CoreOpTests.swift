@@ -307,6 +307,14 @@ struct RandomTests {
         #expect(Swift.abs(variance.squareRoot() - 2) < 0.05)
         let t = Tensor.truncatedNormal([5000], std: 1, rng: &rng).scalars
         #expect(t.allSatisfy { $0 >= -2 && $0 <= 2 })
+        // The bounds are absolute, as PyTorch's `trunc_normal_`: at std 0.02 the default ±2 never cuts (the
+        // standard deviation stays 0.02, where bounds of ±2σ would give 0.0176), and explicit bounds cut in value.
+        let narrow = Tensor.truncatedNormal([20000], std: 0.02, rng: &rng).scalars.map(Double.init)
+        let narrowStd = (narrow.map { $0 * $0 }.reduce(0, +) / Double(narrow.count)).squareRoot()
+        #expect(Swift.abs(narrowStd - 0.02) < 0.0006, "\(narrowStd)")
+        #expect(narrow.contains { Swift.abs($0) > 0.045 })
+        let cut = Tensor.truncatedNormal([5000], mean: 1, std: 1, a: 0.5, b: 1.5, rng: &rng).scalars
+        #expect(cut.allSatisfy { $0 >= 0.5 && $0 <= 1.5 } && cut.contains { $0 < 0.6 } && cut.contains { $0 > 1.4 })
         let u = Tensor.uniform([5000], low: -1, high: 3, rng: &rng).scalars
         #expect(u.allSatisfy { $0 >= -1 && $0 < 3 })
     }

@@ -24,7 +24,7 @@ public struct BackbonePretraining: Equatable, Sendable {
     /// weights come from its builder).
     public var seed: UInt64 = 0
     /// Bumped whenever the procedure changes in a way that changes its result.
-    public static let version = 1
+    public static let version = 2   // 2: trunc-normal bounds in value, as timm (the initial weights changed)
 
     public init(scenes: Int, epochs: Int, imageSize: Int) {
         self.scenes = scenes

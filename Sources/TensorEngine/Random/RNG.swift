@@ -45,12 +45,13 @@ public struct RNG: RandomNumberGenerator {
         return Float((-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2))
     }
 
-    /// Normal(mean, std) truncated to [mean + a·std, mean + b·std] by rejection (PyTorch's
-    /// `trunc_normal_` defaults are a = -2, b = 2).
+    /// Normal(mean, std) truncated to the absolute interval [a, b] by rejection, as PyTorch's and timm's
+    /// `trunc_normal_(tensor, mean, std, a=-2, b=2)`: the bounds are values, not multiples of `std`, so
+    /// trunc-normal(std 0.02) is in effect N(0, 0.02). The interval must hold a fair share of the mass.
     public mutating func truncatedNormal(mean: Float = 0, std: Float = 1, a: Float = -2, b: Float = 2) -> Float {
         while true {
-            let z = normal()
-            if z >= a && z <= b { return mean + std * z }
+            let v = mean + std * normal()
+            if v >= a && v <= b { return v }
         }
     }
 }
@@ -72,7 +73,7 @@ extension Tensor {
         return t.requiringGrad(requiresGrad)
     }
 
-    /// Normal(mean, std) truncated to [mean + a·std, mean + b·std].
+    /// Normal(mean, std) truncated to the absolute interval [a, b] (PyTorch's `trunc_normal_`).
     public static func truncatedNormal(_ shape: [Int], mean: Float = 0, std: Float = 1, a: Float = -2, b: Float = 2,
                                        rng: inout RNG, requiresGrad: Bool = false) -> Tensor {
         let n = shape.reduce(1, *)
