@@ -9,9 +9,9 @@ import TensorEngine
 /// Pretrained encoders as content-addressed artifacts under `<cache>/pretrained/`: `backbone-<key>` (semantic
 /// segmentation of the synthetic world, `BackbonePretraining`) and `text-<key>` (masked-word prediction on
 /// its expressions, `TextPretraining`), each a safetensors file whose key covers every input of the result —
-/// the pretraining recipe and the component's name and parameters. A run whose backbone or text encoder asks
-/// for `pretrain` loads the artifact, making it first if no run has; the component's parameters (and so
-/// the artifact's key) are part of every run key that uses it. Concurrent processes (local workers, Slurm
+/// the pretraining recipe (with its procedure's version) and the component's name and parameters
+/// (`PretrainedArtifacts`). A run whose backbone or text encoder asks for `pretrain` loads the artifact, making
+/// it first if no run has; the artifact's name is part of every run key that uses it (`Plan`). Concurrent processes (local workers, Slurm
 /// array tasks) agree through a lock file: one pretrains, the others wait for its file.
 public struct PretrainedWeights {
     /// `Results/.cache` (or the runner's results root's).
@@ -38,7 +38,7 @@ public struct PretrainedWeights {
            let loaded = try loadBackbone(model.backbone, choice: choice, imageSize: data.train.height) {
             used.append(Self.record(.backbone, loaded))
         }
-        if let choice = config.choices[.text], choice.initFile == nil, try Self.textRecipe(for: choice) != nil {
+        if let choice = config.choices[.text], choice.initFile == nil, try PretrainedArtifacts.textRecipe(for: choice) != nil {
             guard let encoder = model.text as? TextEncoder else {
                 throw CheckpointError.malformed("text encoder \(choice.name): masked-word pretraining needs the transformer encoder")
             }
@@ -58,20 +58,9 @@ public struct PretrainedWeights {
 
     // MARK: Backbone
 
-    /// The pretraining a backbone choice asks for at `imageSize`, or nil (`pretrain: none`, or a backbone that
-    /// declares no `pretrain` parameter).
-    public static func backboneRecipe(for choice: ComponentChoice, imageSize: Int) throws -> BackbonePretraining? {
-        guard choice.params.values["pretrain"] != nil, try choice.params.string("pretrain") != "none" else { return nil }
-        return BackbonePretraining(scenes: try choice.params.int("pretrainScenes"), epochs: try choice.params.int("pretrainEpochs"),
-                                   imageSize: imageSize)
-    }
-
-    /// The text that identifies a component in an artifact key: its name and canonical parameters.
-    static func description(_ choice: ComponentChoice) -> String { choice.name + choice.params.json.jsonText }
-
     /// Where the backbone artifact of `recipe` for `choice` lives (whether or not it exists yet).
     public func backboneURL(_ recipe: BackbonePretraining, _ choice: ComponentChoice) -> URL {
-        cacheRoot.appendingPathComponent("pretrained/backbone-\(recipe.key(backbone: Self.description(choice))).safetensors")
+        cacheRoot.appendingPathComponent("pretrained/" + PretrainedArtifacts.backboneName(recipe, choice))
     }
 
     /// Loads the pretrained weights `choice` asks for into `backbone` (nothing when it asks for none),
@@ -83,7 +72,7 @@ public struct PretrainedWeights {
 
     /// `initialise(_:choice:imageSize:)`, also returning the artifact's metadata.
     func loadBackbone(_ backbone: any Backbone, choice: ComponentChoice, imageSize: Int) throws -> (url: URL, metadata: [String: String])? {
-        guard let recipe = try Self.backboneRecipe(for: choice, imageSize: imageSize) else { return nil }
+        guard let recipe = try PretrainedArtifacts.backboneRecipe(for: choice, imageSize: imageSize) else { return nil }
         let url = backboneURL(recipe, choice)
         try artifact(at: url) { lock in
             output("pretraining the \(choice.name) backbone: \(recipe.scenes) synthetic scenes × \(recipe.epochs) epochs "
@@ -97,7 +86,7 @@ public struct PretrainedWeights {
                 output(String(format: "  pretraining epoch %d/%d: loss %.4f, pixel accuracy %.2f%% (%.0f s)\n", epoch, recipe.epochs,
                               loss, 100 * accuracy, now() - start))
             }
-            return (state, ["recipe": recipe.canonicalDescription(backbone: Self.description(choice)),
+            return (state, ["recipe": recipe.canonicalDescription(backbone: PretrainedArtifacts.description(choice)),
                             "seconds": String(format: "%.1f", now() - start), "final_loss": String(format: "%.5f", last.loss),
                             "final_pixel_accuracy": String(format: "%.5f", last.accuracy), "threads": String(Parallel.workers)])
         }
@@ -108,16 +97,9 @@ public struct PretrainedWeights {
 
     // MARK: Text encoder
 
-    /// The pretraining a text-encoder choice asks for, or nil (`pretrain: none`, or an encoder that declares no
-    /// `pretrain` parameter).
-    public static func textRecipe(for choice: ComponentChoice) throws -> TextPretraining? {
-        guard choice.params.values["pretrain"] != nil, try choice.params.string("pretrain") != "none" else { return nil }
-        return TextPretraining(sentences: try choice.params.int("pretrainSentences"), epochs: try choice.params.int("pretrainEpochs"))
-    }
-
     /// Where the text artifact of `recipe` for `choice` lives (whether or not it exists yet).
     public func textURL(_ recipe: TextPretraining, _ choice: ComponentChoice) -> URL {
-        cacheRoot.appendingPathComponent("pretrained/text-\(recipe.key(encoder: Self.description(choice))).safetensors")
+        cacheRoot.appendingPathComponent("pretrained/" + PretrainedArtifacts.textName(recipe, choice))
     }
 
     /// Loads the pretrained weights `choice` asks for into `encoder`, whose embedding table follows
@@ -129,7 +111,7 @@ public struct PretrainedWeights {
 
     /// `initialise(_:choice:vocabulary:)`, also returning the artifact's metadata.
     func loadText(_ encoder: TextEncoder, choice: ComponentChoice, vocabulary: Vocabulary) throws -> (url: URL, metadata: [String: String])? {
-        guard let recipe = try Self.textRecipe(for: choice) else { return nil }
+        guard let recipe = try PretrainedArtifacts.textRecipe(for: choice) else { return nil }
         let url = textURL(recipe, choice)
         try artifact(at: url) { lock in
             output("pretraining the \(choice.name) text encoder: masked words of \(recipe.sentences) synthetic expressions × "
@@ -149,7 +131,7 @@ public struct PretrainedWeights {
                               recipe.epochs, loss, 100 * accuracy, now() - start))
             }
             let tokens = String(decoding: try JSONEncoder().encode(words.tokens), as: UTF8.self)
-            return (state, ["recipe": recipe.canonicalDescription(encoder: Self.description(choice)), "tokens": tokens,
+            return (state, ["recipe": recipe.canonicalDescription(encoder: PretrainedArtifacts.description(choice)), "tokens": tokens,
                             "seconds": String(format: "%.1f", now() - start), "final_loss": String(format: "%.5f", last.loss),
                             "final_masked_accuracy": String(format: "%.5f", last.accuracy), "threads": String(Parallel.workers)])
         }

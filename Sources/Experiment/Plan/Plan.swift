@@ -41,9 +41,13 @@ public struct Plan: Sendable {
             let hash = SHA256.hex(config)
             let cellFingerprint = fingerprints[cell.dataset] ?? DatasetFingerprint.of(spec.resolved(for: cell))
             fingerprints[cell.dataset] = cellFingerprint
+            // A model that loads pretrained encoders depends on how they were made: the artifacts' names carry
+            // their recipes' content keys (a configuration the runner cannot resolve fails at run time instead).
+            let artifacts = (try? PretrainedArtifacts.names(for: cell.model, imageSize: cell.dataset.preparedImageSize)) ?? []
             return spec.seeds.map { seed in
                 PlannedRun(cell: cell, seed: seed, config: config, configHash: hash,
-                           runKey: RunKey.make(config: config, datasetFingerprint: cellFingerprint, seed: seed, commit: commit),
+                           runKey: RunKey.make(config: config, datasetFingerprint: cellFingerprint, seed: seed, commit: commit,
+                                               artifacts: artifacts),
                            datasetFingerprint: cellFingerprint)
             }
         }
@@ -103,10 +107,13 @@ public enum RunKey {
     /// Hex digits kept (64 bits: collisions are negligible at any realistic number of runs).
     public static let length = 16
 
-    /// SHA-256 over a versioned preamble, the canonical config, the dataset fingerprint and the seed
-    /// (and the commit, when given), truncated to `length` hex digits.
-    public static func make(config: String, datasetFingerprint: String, seed: Int, commit: String? = nil) -> String {
+    /// SHA-256 over a versioned preamble, the canonical config, the dataset fingerprint and the seed (and the
+    /// pretrained artifacts the model loads and the commit, when there are), truncated to `length` hex digits.
+    /// A run without pretrained encoders keeps the key it had before artifacts were part of it.
+    public static func make(config: String, datasetFingerprint: String, seed: Int, commit: String? = nil,
+                            artifacts: [String] = []) -> String {
         var text = "fiabench-run-v1\nconfig=\(config)\ndataset=\(datasetFingerprint)\nseed=\(seed)"
+        if !artifacts.isEmpty { text += "\npretrained=" + artifacts.joined(separator: ",") }
         if let commit { text += "\ncommit=\(commit)" }
         return String(SHA256.hex(text).prefix(length))
     }

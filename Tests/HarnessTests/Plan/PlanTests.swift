@@ -35,6 +35,29 @@ struct PlanTests {
         #expect(RunKey.make(config: "{}", datasetFingerprint: "abc", seed: 1, commit: "deadbeef") != key)
     }
 
+    /// A run that loads pretrained encoders has their artifacts' names in its key, so a new pretraining
+    /// procedure (its `version`), recipe or image size makes new runs; a run without them keeps its old key.
+    @Test func pretrainedArtifactsArePartOfTheRunKey() throws {
+        let pretrained = try Fixtures.alignment {
+            try $0.set("model.backbone", #"{"name": "swin", "params": {"pretrain": "segmentation"}}"#)
+                .set("model.text", #"{"name": "transformer", "params": {"pretrain": "mlm"}}"#)
+        }.get()
+        let plan = Plan(pretrained), run = plan.runs[0]
+        let names = try PretrainedArtifacts.names(for: run.cell.model, imageSize: 64)
+        #expect(names.count == 2 && names[0].hasPrefix("backbone-") && names[1].hasPrefix("text-"), "\(names)")
+        let recipe = try #require(try PretrainedArtifacts.backboneRecipe(for: run.cell.model.choices[.backbone]!, imageSize: 64))
+        #expect(names[0].contains(recipe.key(backbone: PretrainedArtifacts.description(run.cell.model.choices[.backbone]!))))
+        #expect(recipe.canonicalDescription(backbone: "").contains("v\(BackbonePretraining.version);"))
+        #expect(run.runKey == RunKey.make(config: run.config, datasetFingerprint: run.datasetFingerprint, seed: 0, artifacts: names))
+        #expect(run.runKey != RunKey.make(config: run.config, datasetFingerprint: run.datasetFingerprint, seed: 0))
+        // At another image size the backbone's artifact is another one.
+        #expect(try PretrainedArtifacts.names(for: run.cell.model, imageSize: 128)[0] != names[0])
+        // Without pretraining: the key is the plain function of config, data and seed.
+        let plain = Plan(try Fixtures.alignment()).runs[0]
+        #expect(try PretrainedArtifacts.names(for: plain.cell.model, imageSize: 64).isEmpty)
+        #expect(plain.runKey == RunKey.make(config: plain.config, datasetFingerprint: plain.datasetFingerprint, seed: 0))
+    }
+
     @Test func datasetChangesChangeEveryKey() throws {
         let a = Plan(try Fixtures.alignment())
         let b = Plan(try Fixtures.alignment { try $0.set("dataset.seed", "1") }.get())

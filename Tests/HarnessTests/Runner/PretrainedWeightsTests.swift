@@ -43,10 +43,10 @@ struct PretrainedWeightsTests {
     @Test("a component that declares no pretrain parameter is simply not pretrained")
     func undeclaredMeansScratch() throws {
         let plain = ComponentChoice(slot: .backbone, name: "swin", params: ComponentParams(["window": .int(2)], owner: "backbone swin"))
-        #expect(try PretrainedWeights.backboneRecipe(for: plain, imageSize: 32) == nil)
+        #expect(try PretrainedArtifacts.backboneRecipe(for: plain, imageSize: 32) == nil)
         let text = ComponentChoice(slot: .text, name: "transformer", params: ComponentParams(["dim": .int(16)], owner: "text transformer"))
-        #expect(try PretrainedWeights.textRecipe(for: text) == nil)
-        #expect(try PretrainedWeights.backboneRecipe(for: try Self.choice(), imageSize: 32) != nil)
+        #expect(try PretrainedArtifacts.textRecipe(for: text) == nil)
+        #expect(try PretrainedArtifacts.backboneRecipe(for: try Self.choice(), imageSize: 32) != nil)
     }
 
     @Test("the artifact is made once, keyed by recipe and backbone, and what loads is what was pretrained")
@@ -71,9 +71,9 @@ struct PretrainedWeightsTests {
         #expect(!Self.same(BackbonePretraining.transferable(try ModelCatalog.standard.plainBackbone(choice, seed: 2)), file.tensors))
 
         // Another image size or another scene count is another artifact.
-        let other = try #require(try PretrainedWeights.backboneRecipe(for: try Self.choice(scenes: 24), imageSize: 32))
+        let other = try #require(try PretrainedArtifacts.backboneRecipe(for: try Self.choice(scenes: 24), imageSize: 32))
         #expect(store.backboneURL(other, try Self.choice(scenes: 24)) != url)
-        let bigger = try #require(try PretrainedWeights.backboneRecipe(for: choice, imageSize: 64))
+        let bigger = try #require(try PretrainedArtifacts.backboneRecipe(for: choice, imageSize: 64))
         #expect(store.backboneURL(bigger, choice) != url)
     }
 
@@ -104,7 +104,7 @@ struct PretrainedWeightsTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let choice = try Self.choice()
         let store = PretrainedWeights(cacheRoot: root, output: { _ in })
-        let recipe = try #require(try PretrainedWeights.backboneRecipe(for: choice, imageSize: 32))
+        let recipe = try #require(try PretrainedArtifacts.backboneRecipe(for: choice, imageSize: 32))
         let lock = store.backboneURL(recipe, choice).appendingPathExtension("lock")
         try FileManager.default.createDirectory(at: lock.deletingLastPathComponent(), withIntermediateDirectories: true)
         // A live owner (this process) is not stale; a PID past the kernel's limit cannot exist.
@@ -124,7 +124,7 @@ struct PretrainedWeightsTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let choice = try Self.choice()
         var store = PretrainedWeights(cacheRoot: root, output: { _ in })
-        let recipe = try #require(try PretrainedWeights.backboneRecipe(for: choice, imageSize: 32))
+        let recipe = try #require(try PretrainedArtifacts.backboneRecipe(for: choice, imageSize: 32))
         let lock = store.backboneURL(recipe, choice).appendingPathExtension("lock")
         try FileManager.default.createDirectory(at: lock.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data("12345\n".utf8).write(to: lock)
