@@ -48,13 +48,15 @@ public enum CostTableBuilder {
             columns.append(ReportColumn(id: "gmacs:" + c, title: "\(c) GMACs", polarity: .lowerIsBetter, decimals: 3, showsSpread: false))
         }
         columns.append(ReportColumn(id: "memory", title: "Peak memory (MB)", polarity: .lowerIsBetter, decimals: 0))
-        columns.append(ReportColumn(id: "finetune", title: "Fine-tuning (min/run)", polarity: .lowerIsBetter, decimals: 1))
+        columns.append(ReportColumn(id: "finetune", title: "Fine-tuning (min/run)", polarity: .lowerIsBetter, decimals: 1,
+                                    bestNeedsEvidence: true))
         return ReportTable(
             specName: plan.spec.name, title: "\(plan.spec.name): cost per component",
             notes: "Parameters in millions and GMACs of one forward pass at batch 1 and the evaluation resolution "
                 + "(a fused multiply-add counts 1; FLOPs = 2 × MACs), per component; peak tensor memory during training; "
                 + "fine-tuning: a run's training time, the sum of its epochs' steps (validation, evaluation and the one-time "
-                + "pretraining of its encoders not included); mean ± sample std over seeds; lowest value per column in bold.",
+                + "pretraining of its encoders not included); mean ± sample std over seeds; lowest value per column in bold "
+                + "(a fine-tuning time only when it beats every other row beyond 2 standard errors of seed noise).",
             description: nil, split: plan.spec.report.split, checkpoint: plan.spec.train.checkpoint.rawValue,
             primary: plan.spec.report.primary, columns: columns, rows: rows, seeds: plan.spec.seeds)
     }

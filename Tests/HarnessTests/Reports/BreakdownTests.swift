@@ -80,4 +80,30 @@ struct CostTableTests {
         #expect(table.best(table.columns[4]) == [0])
         try ReportTests.golden("alignment_costs.md", MarkdownReport.render(table))
     }
+
+    /// Fine-tuning times are marked best only beyond seed noise (as the main table's timings); parameter counts
+    /// by the plain lowest value.
+    @Test func fineTuningTimeIsMarkedBestOnlyBeyondNoise() throws {
+        func table(_ seconds: (_ cell: Int, _ seed: Int) -> Double) throws -> ReportTable {
+            let dir = try TempDir()
+            defer { dir.remove() }
+            let store = try ResultStore(path: dir.path + "/c.sqlite")
+            let plan = Plan(try Fixtures.alignment { try $0.set("seeds", "[0, 1]") }.get())
+            for run in plan.runs {
+                try store.beginRun(RunRecord(run, of: plan, commit: nil, dirty: nil, toolchain: "t", host: "h", cores: 2, threads: 2))
+                try store.finishRun(runKey: run.runKey, metrics: [], costs: [CostRecord(component: "alignment", params: 50_000 + 20_000 * run.cell.index)])
+                try store.recordEpoch(runKey: run.runKey, points: [CurvePoint(epoch: 1, step: 3, split: "train", loss: 1,
+                                                                              seconds: seconds(run.cell.index, run.seed))])
+            }
+            return try #require(try CostTableBuilder.build(plan, store: store))
+        }
+        // Cell 0 is 6 s faster on average, but its seeds spread over 60 s: within noise, nothing marked.
+        let noisy = try table { cell, seed in cell == 0 ? 54 + 60 * Double(seed) : 60 + 60 * Double(seed) }
+        let finetune = try #require(noisy.columns.first { $0.id == "finetune" })
+        #expect(noisy.best(finetune).isEmpty)
+        #expect(noisy.best(try #require(noisy.columns.first { $0.id == "params:alignment" })) == [0])
+        // Half the time on every seed: marked.
+        let clear = try table { cell, seed in cell == 0 ? 30 + Double(seed) : 60 + Double(seed) }
+        #expect(clear.best(try #require(clear.columns.first { $0.id == "finetune" })) == [0])
+    }
 }
