@@ -11,8 +11,9 @@ import TensorEngine
 /// its expressions, `TextPretraining`), each a safetensors file whose key covers every input of the result —
 /// the pretraining recipe (with its procedure's version) and the component's name and parameters
 /// (`PretrainedArtifacts`). A run whose backbone or text encoder asks for `pretrain` loads the artifact, making
-/// it first if no run has; the artifact's name is part of every run key that uses it (`Plan`). Concurrent processes (local workers, Slurm
-/// array tasks) agree through a lock file: one pretrains, the others wait for its file.
+/// it first if no run has; the artifact's name is part of every run key that uses it (`Plan`). Concurrent
+/// processes (local workers, Slurm array tasks) agree through a lock file: one pretrains, the others wait for
+/// its file.
 public struct PretrainedWeights {
     /// `Results/.cache` (or the runner's results root's).
     public let cacheRoot: URL
