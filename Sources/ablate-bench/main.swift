@@ -53,7 +53,7 @@ case "data":
         exit(1)
     }
 case "oracle":
-    // oracle [SPEC]: the category oracle of the spec's synthetic test split.
+    // oracle [SPEC]: the category oracle and the stride-4 head ceiling of the spec's synthetic test split.
     do { try OracleBench.run(specPath: arguments.dropFirst().first ?? "Ablations/fiam_vs_coarse.json") } catch {
         FileHandle.standardError.write("ablate-bench oracle: \(error)\n".data(using: .utf8)!)
         exit(1)
