@@ -8,8 +8,9 @@ import Statistics
 /// epoch, step, loss, last val mIoU, ETA); elsewhere (CI logs, pipes), plain lines at every epoch end and
 /// at most every `logInterval` seconds in between.
 ///
-/// The ETA assumes every remaining optimisation step costs the average step so far (evaluation time
-/// included), over all runs still to do.
+/// The ETA assumes every remaining optimisation step costs the average step so far, over all runs still to
+/// do. Only time inside runs counts (from a run's start to its finish, evaluation included): a one-time
+/// pretraining or data generation before a run is no step's cost.
 public final class ProgressReporter {
     /// Writes text exactly as given (no newline added).
     public typealias Output = (String) -> Void
@@ -28,6 +29,9 @@ public final class ProgressReporter {
     private var stepsPerEpoch = 1
     private var epoch = 0, stepInEpoch = 0
     private var stepsDone = 0
+    /// When the current run started (nil between runs), and the time spent inside earlier runs.
+    private var runBegan: Double?
+    private var earlierRunsSeconds = 0.0
     private var lastLoss: Double?
     private var lastValMIoU: Double?
 
@@ -50,6 +54,7 @@ public final class ProgressReporter {
         if let epochs { epochsPerRun = epochs }
         runIndex = index; self.cell = cell; self.seed = seed; self.stepsPerEpoch = max(stepsPerEpoch, 1)
         epoch = 1; stepInEpoch = 0; lastLoss = nil; lastValMIoU = nil
+        runBegan = clock()
         if !interactive { line("run \(index)/\(totalRuns): \(cell), seed \(seed)") }
     }
 
@@ -73,6 +78,7 @@ public final class ProgressReporter {
 
     /// A run finished; `summary` is printed on its own line (e.g. "test mIoU 61.23").
     public func runFinished(summary: String) {
+        if let began = runBegan { earlierRunsSeconds += clock() - began; runBegan = nil }
         let text = "✓ \(cell), seed \(seed): \(summary) (\(Format.duration(clock() - start)) elapsed)"
         if interactive { output("\r\u{1B}[2K" + text + "\n") } else { line(text) }
     }
@@ -93,7 +99,8 @@ public final class ProgressReporter {
         let stepsPerRun = epochsPerRun * stepsPerEpoch
         let doneInRun = (epoch - 1) * stepsPerEpoch + stepInEpoch
         let remaining = (totalRuns - runIndex) * stepsPerRun + max(stepsPerRun - doneInRun, 0)
-        return (now - start) / Double(stepsDone) * Double(remaining)
+        let inRuns = earlierRunsSeconds + (runBegan.map { now - $0 } ?? 0)
+        return inRuns / Double(stepsDone) * Double(remaining)
     }
 
     private func line(_ text: String) {

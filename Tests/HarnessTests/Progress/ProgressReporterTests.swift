@@ -22,6 +22,24 @@ struct ProgressReporterTests {
         #expect(h.reporter.status(h.now) == "[1/2] FIAM seed 0 · epoch 1/2 · step 5/10 · loss 0.5000 · ETA 1 min 10 s")
     }
 
+    /// A 15-minute pretraining before the first run, and a pause between runs, are no step's cost: at 128 px
+    /// the ETA once read hours for a spec that took half an hour.
+    @Test func etaCountsOnlyTimeInsideRuns() {
+        let h = Harnessed(interactive: false)
+        h.now += 900
+        h.reporter.runStarted(index: 1, cell: "FIAM", seed: 0, stepsPerEpoch: 10)
+        for _ in 0..<5 { h.now += 2; h.reporter.step(epoch: 1, loss: 0.5) }
+        #expect(h.reporter.eta(h.now) == 70)
+        for _ in 0..<15 { h.now += 2; h.reporter.step(epoch: 2, loss: 0.5) }
+        h.now += 10                                      // the run's test evaluation: inside the run
+        h.reporter.runFinished(summary: "test mIoU 50.00")
+        h.now += 300                                     // between runs: not counted
+        h.reporter.runStarted(index: 2, cell: "FIAM", seed: 1, stepsPerEpoch: 10)
+        h.now += 2; h.reporter.step(epoch: 1, loss: 0.5)
+        // 21 steps in 52 s of runs; 19 steps left.
+        #expect(abs(h.reporter.eta(h.now)! - 52.0 / 21 * 19) < 1e-9)
+    }
+
     @Test func plainOutputPrintsRunsEpochsAndPeriodicLines() {
         let h = Harnessed(interactive: false)
         h.reporter.runStarted(index: 1, cell: "Coarse", seed: 2, stepsPerEpoch: 10)
