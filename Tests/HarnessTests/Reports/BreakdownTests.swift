@@ -53,13 +53,21 @@ struct BreakdownTests {
 
 /// The per-component cost table from hand-made stored costs (test inputs, not measurements).
 struct CostTableTests {
-    @Test func componentsInDataFlowOrderWithMeansAndGolden() throws {
+    /// The cost table of the two-seed alignment plan whose every run `finish` completes in a fresh store.
+    private func costTable(_ finish: (ResultStore, PlannedRun) throws -> Void) throws -> ReportTable {
         let dir = try TempDir()
         defer { dir.remove() }
         let store = try ResultStore(path: dir.path + "/c.sqlite")
         let plan = Plan(try Fixtures.alignment { try $0.set("seeds", "[0, 1]") }.get())
         for run in plan.runs {
             try store.beginRun(RunRecord(run, of: plan, commit: nil, dirty: nil, toolchain: "t", host: "h", cores: 2, threads: 2))
+            try finish(store, run)
+        }
+        return try #require(try CostTableBuilder.build(plan, store: store))
+    }
+
+    @Test func componentsInDataFlowOrderWithMeansAndGolden() throws {
+        let table = try costTable { store, run in
             let extra = run.cell.index * 20_000
             try store.finishRun(runKey: run.runKey, metrics: [], costs: [
                 CostRecord(component: "text", params: 100_000, macs: 2_000_000),
@@ -71,7 +79,6 @@ struct CostTableTests {
             try store.recordEpoch(runKey: run.runKey, points: [CurvePoint(epoch: 1, step: 3, split: "train", loss: 1, seconds: 25),
                                                                CurvePoint(epoch: 2, step: 6, split: "train", loss: 1, seconds: 60 + 60 * Double(run.seed))])
         }
-        let table = try #require(try CostTableBuilder.build(plan, store: store))
         #expect(table.columns.map(\.title) == ["backbone params (M)", "backbone GMACs", "text params (M)", "text GMACs",
                                                "alignment params (M)", "alignment GMACs", "Peak memory (MB)", "Fine-tuning (min/run)"])
         #expect(table.text(row: table.rows[2], column: table.columns[4]) == "0.090")
@@ -85,17 +92,11 @@ struct CostTableTests {
     /// by the plain lowest value.
     @Test func fineTuningTimeIsMarkedBestOnlyBeyondNoise() throws {
         func table(_ seconds: (_ cell: Int, _ seed: Int) -> Double) throws -> ReportTable {
-            let dir = try TempDir()
-            defer { dir.remove() }
-            let store = try ResultStore(path: dir.path + "/c.sqlite")
-            let plan = Plan(try Fixtures.alignment { try $0.set("seeds", "[0, 1]") }.get())
-            for run in plan.runs {
-                try store.beginRun(RunRecord(run, of: plan, commit: nil, dirty: nil, toolchain: "t", host: "h", cores: 2, threads: 2))
+            try costTable { store, run in
                 try store.finishRun(runKey: run.runKey, metrics: [], costs: [CostRecord(component: "alignment", params: 50_000 + 20_000 * run.cell.index)])
                 try store.recordEpoch(runKey: run.runKey, points: [CurvePoint(epoch: 1, step: 3, split: "train", loss: 1,
                                                                               seconds: seconds(run.cell.index, run.seed))])
             }
-            return try #require(try CostTableBuilder.build(plan, store: store))
         }
         // Cell 0 is 6 s faster on average, but its seeds spread over 60 s: within noise, nothing marked.
         let noisy = try table { cell, seed in cell == 0 ? 54 + 60 * Double(seed) : 60 + 60 * Double(seed) }
