@@ -11,7 +11,7 @@ public enum HeadCeiling {
     /// (`height × width`, row-major, nonzero = target) at `stride`. The coarse map has ⌈height/stride⌉ ×
     /// ⌈width/stride⌉ cells (a partial edge cell's coverage counts the pixels it has). Exact: every threshold
     /// that changes the prediction is tried, and among equal IoUs the smaller prediction wins. An empty mask
-    /// scores (0, 0), an IoU of 0 under the evaluation's convention.
+    /// scores (0, 0), an IoU of 0 under the evaluation's convention (so do sizes that do not describe `mask`).
     public static func best(mask: [UInt8], height: Int, width: Int, stride: Int) -> (intersection: Int, union: Int) {
         guard height > 0, width > 0, stride > 0, mask.count == height * width else { return (0, 0) }
         let h = (height + stride - 1) / stride, w = (width + stride - 1) / stride
