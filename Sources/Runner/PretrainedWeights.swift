@@ -35,15 +35,15 @@ public struct PretrainedWeights {
     @discardableResult
     public func initialise(_ model: Segmenter, config: ModelConfig, data: RunData) throws -> [PretrainingRecord] {
         var used: [PretrainingRecord] = []
-        if let choice = config.choices[.backbone], choice.initFile == nil,
-           let loaded = try loadBackbone(model.backbone, choice: choice, imageSize: data.train.height) {
+        if let backbone = try PretrainedArtifacts.backbone(of: config, imageSize: data.train.height),
+           let loaded = try loadBackbone(model.backbone, choice: backbone.choice, imageSize: data.train.height) {
             used.append(Self.record(.backbone, loaded))
         }
-        if let choice = config.choices[.text], choice.initFile == nil, try PretrainedArtifacts.textRecipe(for: choice) != nil {
+        if let text = try PretrainedArtifacts.text(of: config) {
             guard let encoder = model.text as? TextEncoder else {
-                throw CheckpointError.malformed("text encoder \(choice.name): masked-word pretraining needs the transformer encoder")
+                throw CheckpointError.malformed("text encoder \(text.choice.name): masked-word pretraining needs the transformer encoder")
             }
-            if let loaded = try loadText(encoder, choice: choice, vocabulary: data.train.vocabulary) { used.append(Self.record(.text, loaded)) }
+            if let loaded = try loadText(encoder, choice: text.choice, vocabulary: data.train.vocabulary) { used.append(Self.record(.text, loaded)) }
         }
         return used
     }

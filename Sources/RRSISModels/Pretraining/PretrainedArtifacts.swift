@@ -32,16 +32,23 @@ public enum PretrainedArtifacts {
         "text-\(recipe.key(encoder: description(choice))).safetensors"
     }
 
-    /// The artifacts `config` loads when its images are `imageSize` pixels wide, backbone first; a slot that
-    /// names an `init` file loads none (its weights are that file's).
+    /// The backbone pretraining `config` asks for at `imageSize`: the slot's choice and recipe, or nil (no
+    /// `pretrain`, or an `init` file, whose weights the slot takes instead).
+    public static func backbone(of config: ModelConfig, imageSize: Int) throws -> (choice: ComponentChoice, recipe: BackbonePretraining)? {
+        guard let choice = config.choices[.backbone], choice.initFile == nil,
+              let recipe = try backboneRecipe(for: choice, imageSize: imageSize) else { return nil }
+        return (choice, recipe)
+    }
+
+    /// The text-encoder pretraining `config` asks for, as `backbone(of:imageSize:)`.
+    public static func text(of config: ModelConfig) throws -> (choice: ComponentChoice, recipe: TextPretraining)? {
+        guard let choice = config.choices[.text], choice.initFile == nil, let recipe = try textRecipe(for: choice) else { return nil }
+        return (choice, recipe)
+    }
+
+    /// The artifacts `config` loads when its images are `imageSize` pixels wide, backbone first.
     public static func names(for config: ModelConfig, imageSize: Int) throws -> [String] {
-        var names: [String] = []
-        if let choice = config.choices[.backbone], choice.initFile == nil, let recipe = try backboneRecipe(for: choice, imageSize: imageSize) {
-            names.append(backboneName(recipe, choice))
-        }
-        if let choice = config.choices[.text], choice.initFile == nil, let recipe = try textRecipe(for: choice) {
-            names.append(textName(recipe, choice))
-        }
-        return names
+        [try backbone(of: config, imageSize: imageSize).map { backboneName($0.recipe, $0.choice) },
+         try text(of: config).map { textName($0.recipe, $0.choice) }].compactMap { $0 }
     }
 }
